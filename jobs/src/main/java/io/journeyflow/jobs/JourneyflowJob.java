@@ -1,0 +1,110 @@
+package io.journeyflow.jobs;
+
+import io.journeyflow.jobs.config.JobOptions;
+import io.journeyflow.jobs.io.JobIO;
+import io.journeyflow.jobs.operators.CustomerKeys;
+import io.journeyflow.jobs.operators.DecodeSplitter;
+import io.journeyflow.jobs.operators.EventTimeWatermarks;
+import io.journeyflow.jobs.operators.IngestFunction;
+import io.journeyflow.jobs.operators.JourneyFunction;
+import io.journeyflow.jobs.operators.RuleEvaluationStage;
+import io.journeyflow.patterns.RuleSet;
+import io.journeyflow.schema.Action;
+import io.journeyflow.schema.CustomerEvent;
+import io.journeyflow.schema.DeadLetter;
+import io.journeyflow.schema.SuppressionSignal;
+import io.journeyflow.schema.internal.RuleMatch;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.types.Either;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The one graph builder: source -> decode -> customer key -> late/duplicate filter -> rule
+ * evaluation -> decisions (actions, suppression signals) -> sinks, with every rejected input on
+ * the dead-letter sink. Sources and sinks come from a {@link JobIO}, so tests and replay reuse
+ * exactly this graph.
+ */
+public final class JourneyflowJob {
+
+  static final OutputTag<DeadLetter> DEAD_LETTERS =
+      new OutputTag<>("dead-letters", new AvroTypeInfo<>(DeadLetter.class));
+  static final OutputTag<SuppressionSignal> SUPPRESSIONS =
+      new OutputTag<>("suppressions", new AvroTypeInfo<>(SuppressionSignal.class));
+
+  private final ReadableConfig config;
+  private final RuleSet rules;
+  private final JobIO io;
+
+  public JourneyflowJob(ReadableConfig config, RuleSet rules, JobIO io) {
+    this.config = config;
+    this.rules = rules;
+    this.io = io;
+  }
+
+  /** Adds the whole job to {@code env}; the caller executes it. */
+  public void build(StreamExecutionEnvironment env) {
+    CustomerKeys keys = new CustomerKeys(config.get(JobOptions.IDENTITY_PRIORITY));
+    DataStream<Either<DeadLetter, CustomerEvent>> decoded =
+        io.events(
+            env,
+            EventTimeWatermarks.strategy(
+                config.get(JobOptions.OUT_OF_ORDERNESS), config.get(JobOptions.IDLENESS)));
+
+    SingleOutputStreamOperator<CustomerEvent> events =
+        decoded
+            .process(new DecodeSplitter(keys, DEAD_LETTERS), new AvroTypeInfo<>(CustomerEvent.class))
+            .uid(Uids.DECODE)
+            .name("split dead letters");
+
+    SingleOutputStreamOperator<CustomerEvent> accepted =
+        events
+            .keyBy(keys, Types.STRING)
+            .process(
+                new IngestFunction(config.get(JobOptions.DEDUP_TTL), DEAD_LETTERS),
+                new AvroTypeInfo<>(CustomerEvent.class))
+            .uid(Uids.INGEST)
+            .name("drop late and duplicate events");
+    // Ingest already partitioned the stream by customer: evaluate in place, no second shuffle.
+    KeyedStream<CustomerEvent, String> byCustomer =
+        DataStreamUtils.reinterpretAsKeyedStream(accepted, keys, Types.STRING);
+
+    DataStream<RuleMatch> matches = new RuleEvaluationStage(rules, keys).apply(byCustomer);
+
+    SingleOutputStreamOperator<Action> actions =
+        byCustomer
+            .connect(
+                DataStreamUtils.reinterpretAsKeyedStream(
+                    matches, new MatchCustomer(), Types.STRING))
+            .process(
+                new JourneyFunction(
+                    rules,
+                    SUPPRESSIONS,
+                    config.get(JobOptions.CONTEXT_MAX_EVENTS),
+                    config.get(JobOptions.CONTEXT_MAX_AGE),
+                    config.get(JobOptions.CUSTOMER_IDLE_TTL)),
+                new AvroTypeInfo<>(Action.class))
+            .uid(Uids.JOURNEY)
+            .name("decide actions and suppressions");
+
+    io.actions(actions);
+    io.suppressions(actions.getSideOutput(SUPPRESSIONS));
+    io.deadLetters(
+        events.getSideOutput(DEAD_LETTERS).union(accepted.getSideOutput(DEAD_LETTERS)));
+  }
+
+  /** Key of a match: the customer it was found for. */
+  static final class MatchCustomer
+      implements org.apache.flink.api.java.functions.KeySelector<RuleMatch, String> {
+    @Override
+    public String getKey(RuleMatch match) {
+      return match.getCustomerId();
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package io.journeyflow.jobs;
+
+import io.journeyflow.jobs.config.ConfigFiles;
+import io.journeyflow.jobs.config.JobOptions;
+import io.journeyflow.jobs.config.RuleSets;
+import io.journeyflow.jobs.io.KafkaJobIO;
+import io.journeyflow.patterns.RuleSet;
+import io.journeyflow.patterns.RuleValidationException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Entry point of the job jar: parses config and rules, then runs {@link JourneyflowJob}. */
+@Command(
+    name = "journeyflow",
+    mixinStandardHelpOptions = true,
+    description = "Runs Journeyflow: Kafka events -> rules -> actions and suppression signals.")
+public final class JourneyflowMain implements Callable<Integer> {
+
+  @Option(names = "--config", description = "Job config file (YAML), e.g. config/journeyflow.yaml")
+  Path config;
+
+  @Option(names = "--rules", description = "Rule directory (default: bundled starter library)")
+  Path rules;
+
+  @Option(names = "-D", description = "Config override key=value (repeatable)")
+  List<String> overrides = new ArrayList<>();
+
+  public static void main(String[] args) {
+    int exit = new CommandLine(new JourneyflowMain()).execute(args);
+    if (exit != 0) {
+      System.exit(exit);
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Configuration conf = ConfigFiles.load(config, overrides);
+    if (rules != null) {
+      conf.set(JobOptions.RULES_DIR, rules.toString());
+    }
+    RuleSet ruleSet;
+    try {
+      ruleSet = RuleSets.load(conf);
+    } catch (RuleValidationException e) {
+      e.errors().forEach(error -> System.err.println(error));
+      System.err.println(e.errors().size() + " rule error(s): the job does not start.");
+      return 2;
+    }
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    new JourneyflowJob(conf, ruleSet, new KafkaJobIO(conf)).build(env);
+    env.execute("journeyflow");
+    return 0;
+  }
+}

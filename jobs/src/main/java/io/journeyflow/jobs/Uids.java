@@ -1,0 +1,26 @@
+package io.journeyflow.jobs;
+
+/**
+ * Operator uids and names of the job graph: savepoints map state by uid, so these never change.
+ */
+public final class Uids {
+
+  public static final String SOURCE_EVENTS = "source-events";
+  public static final String DECODE = "decode-split";
+  public static final String INGEST = "ingest-dedup";
+  public static final String MATCHES = "rule-matches";
+  public static final String JOURNEY = "journey-decisions";
+  public static final String SINK_ACTIONS = "sink-actions";
+  public static final String SINK_SUPPRESSIONS = "sink-suppressions";
+  public static final String SINK_DEAD_LETTERS = "sink-dead-letters";
+
+  private Uids() {}
+
+  /**
+   * One CEP operator per rule version: a new version starts with fresh partial matches instead
+   * of restoring NFA state that was compiled from a different pattern.
+   */
+  public static String rule(String ruleId, int version) {
+    return "rule-" + ruleId + "-v" + version;
+  }
+}

@@ -1,0 +1,147 @@
+package io.journeyflow.jobs.config;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/** Journeyflow's typed configuration options, with defaults and descriptions. */
+public final class JobOptions {
+
+  public static final ConfigOption<String> BOOTSTRAP_SERVERS =
+      ConfigOptions.key("journeyflow.kafka.bootstrap-servers")
+          .stringType()
+          .defaultValue("127.0.0.1:9092")
+          .withDescription("Kafka bootstrap servers for all input and output topics.");
+
+  public static final ConfigOption<List<String>> INPUT_TOPICS =
+      ConfigOptions.key("journeyflow.input.topics")
+          .stringType()
+          .asList()
+          .defaultValues("customer-events")
+          .withDescription("Topics the customer events are read from.");
+
+  public static final ConfigOption<String> INPUT_FORMAT =
+      ConfigOptions.key("journeyflow.input.format")
+          .stringType()
+          .defaultValue("avro")
+          .withDescription(
+              "Encoding of input records: 'avro' (single-object encoding) or 'json' (one JSON"
+                  + " object per record, the JSON-lines form of CustomerEvent).");
+
+  public static final ConfigOption<String> GROUP_ID =
+      ConfigOptions.key("journeyflow.kafka.group-id")
+          .stringType()
+          .defaultValue("journeyflow")
+          .withDescription("Kafka consumer group of the source (offsets live in checkpoints).");
+
+  public static final ConfigOption<String> STARTING_OFFSETS =
+      ConfigOptions.key("journeyflow.kafka.starting-offsets")
+          .stringType()
+          .defaultValue("committed-or-earliest")
+          .withDescription(
+              "Where a fresh job starts reading: earliest, latest or committed-or-earliest.");
+
+  public static final ConfigOption<String> ACTIONS_TOPIC =
+      ConfigOptions.key("journeyflow.output.actions-topic")
+          .stringType()
+          .defaultValue("actions")
+          .withDescription("Topic of next-best actions (Avro Action).");
+
+  public static final ConfigOption<String> SUPPRESSIONS_TOPIC =
+      ConfigOptions.key("journeyflow.output.suppressions-topic")
+          .stringType()
+          .defaultValue("suppressions")
+          .withDescription("Topic of suppression signals (Avro SuppressionSignal).");
+
+  public static final ConfigOption<String> DEAD_LETTER_TOPIC =
+      ConfigOptions.key("journeyflow.output.dead-letter-topic")
+          .stringType()
+          .defaultValue("dead-letters")
+          .withDescription("Topic of rejected input (Avro DeadLetter).");
+
+  public static final ConfigOption<String> DELIVERY_GUARANTEE =
+      ConfigOptions.key("journeyflow.output.delivery-guarantee")
+          .stringType()
+          .defaultValue("exactly-once")
+          .withDescription(
+              "exactly-once (Kafka transactions committed on checkpoints; consumers must read"
+                  + " with isolation.level=read_committed), at-least-once or none.");
+
+  public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
+      ConfigOptions.key("journeyflow.output.transactional-id-prefix")
+          .stringType()
+          .defaultValue("journeyflow")
+          .withDescription(
+              "Prefix of Kafka transactional ids; must be unique per job on one Kafka cluster.");
+
+  public static final ConfigOption<Duration> TRANSACTION_TIMEOUT =
+      ConfigOptions.key("journeyflow.output.transaction-timeout")
+          .durationType()
+          .defaultValue(Duration.ofMinutes(15))
+          .withDescription(
+              "Kafka transaction timeout. Must exceed the checkpoint interval plus the longest"
+                  + " expected checkpoint and recovery time, and be at most the broker's"
+                  + " transaction.max.timeout.ms.");
+
+  public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
+      ConfigOptions.key("journeyflow.watermark.out-of-orderness")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(30))
+          .withDescription(
+              "Bounded out-of-orderness of event time. An event older than the watermark"
+                  + " (newest event time seen minus this bound) is late and goes to the"
+                  + " dead-letter topic with stage 'late'.");
+
+  public static final ConfigOption<Duration> IDLENESS =
+      ConfigOptions.key("journeyflow.watermark.idleness")
+          .durationType()
+          .defaultValue(Duration.ofMinutes(1))
+          .withDescription(
+              "A source split without events for this long stops holding back the watermark.");
+
+  public static final ConfigOption<Duration> DEDUP_TTL =
+      ConfigOptions.key("journeyflow.dedup.ttl")
+          .durationType()
+          .defaultValue(Duration.ofHours(24))
+          .withDescription(
+              "How long an eventId is remembered to drop duplicates (processing time).");
+
+  public static final ConfigOption<List<String>> IDENTITY_PRIORITY =
+      ConfigOptions.key("journeyflow.identity.priority")
+          .stringType()
+          .asList()
+          .defaultValues("customerId", "accountId", "email", "phone", "deviceId")
+          .withDescription(
+              "Identifier types in priority order: the first one an event carries is its"
+                  + " customer key. Events with none of them go to the dead-letter topic.");
+
+  public static final ConfigOption<Integer> CONTEXT_MAX_EVENTS =
+      ConfigOptions.key("journeyflow.context.recent-events.max-count")
+          .intType()
+          .defaultValue(20)
+          .withDescription("How many recent events of a customer travel with each action.");
+
+  public static final ConfigOption<Duration> CONTEXT_MAX_AGE =
+      ConfigOptions.key("journeyflow.context.recent-events.max-age")
+          .durationType()
+          .defaultValue(Duration.ofDays(30))
+          .withDescription("Recent events older than this (event time) leave the context.");
+
+  public static final ConfigOption<Duration> CUSTOMER_IDLE_TTL =
+      ConfigOptions.key("journeyflow.state.customer-idle-ttl")
+          .durationType()
+          .defaultValue(Duration.ofDays(90))
+          .withDescription(
+              "Context of a customer without events for this long is dropped (processing time)."
+                  + " Open suppressions are not: they end by release or max duration.");
+
+  public static final ConfigOption<String> RULES_DIR =
+      ConfigOptions.key("journeyflow.rules.dir")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "Directory of rule files; when unset, the bundled starter rule library is used.");
+
+  private JobOptions() {}
+}

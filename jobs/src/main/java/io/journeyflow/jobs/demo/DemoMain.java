@@ -1,0 +1,180 @@
+package io.journeyflow.jobs.demo;
+
+import io.journeyflow.jobs.JourneyflowJob;
+import io.journeyflow.jobs.config.ConfigFiles;
+import io.journeyflow.jobs.config.JobOptions;
+import io.journeyflow.jobs.config.RuleSets;
+import io.journeyflow.jobs.io.KafkaJobIO;
+import io.journeyflow.patterns.RuleSet;
+import io.journeyflow.schema.Action;
+import io.journeyflow.schema.CustomerEvent;
+import io.journeyflow.schema.DeadLetter;
+import io.journeyflow.schema.SuppressionSignal;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The demo: runs the job on a local MiniCluster against a real broker, produces a few customer
+ * stories, prints every action, suppression signal and dead letter as it is committed, and
+ * stops once all expected output arrived.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "Journeyflow demo run.")
+public final class DemoMain implements Callable<Integer> {
+
+  private static final int INPUT_PARTITIONS = 2;
+
+  @Option(names = "--bootstrap", required = true, description = "Kafka bootstrap servers")
+  String bootstrap;
+
+  @Option(names = "--config", description = "Job config file (YAML)")
+  Path config;
+
+  @Option(names = "--timeout", defaultValue = "PT3M", description = "Give up after (ISO-8601)")
+  Duration timeout;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new DemoMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Configuration conf = ConfigFiles.load(config, List.of());
+    conf.set(JobOptions.BOOTSTRAP_SERVERS, bootstrap);
+    Path checkpoints = Files.createTempDirectory("journeyflow-demo-checkpoints");
+    conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+    RuleSet rules = RuleSets.load(conf);
+    String input = conf.get(JobOptions.INPUT_TOPICS).get(0);
+    createTopics(conf, input);
+
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    new JourneyflowJob(conf, rules, new KafkaJobIO(conf)).build(env);
+    JobClient job = env.executeAsync("journeyflow demo");
+    System.out.printf("Job %s running with %d rules; producing stories to '%s'.%n%n",
+        job.getJobID(), rules.rules().size(), input);
+    try {
+      produce(input);
+      boolean complete = watch(conf);
+      System.out.println();
+      System.out.println(complete
+          ? "Demo complete: every expected action, signal and dead letter arrived."
+          : "Demo timed out before all expected output arrived.");
+      return complete ? 0 : 1;
+    } finally {
+      job.cancel().get();
+    }
+  }
+
+  private void createTopics(Configuration conf, String input) throws Exception {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(input, INPUT_PARTITIONS, (short) 1),
+                  new NewTopic(conf.get(JobOptions.ACTIONS_TOPIC), 1, (short) 1),
+                  new NewTopic(conf.get(JobOptions.SUPPRESSIONS_TOPIC), 1, (short) 1),
+                  new NewTopic(conf.get(JobOptions.DEAD_LETTER_TOPIC), 1, (short) 1)))
+          .all()
+          .get();
+    }
+  }
+
+  private void produce(String topic) throws Exception {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
+      for (CustomerEvent event : DemoStories.events()) {
+        String key = event.getIdentities().values().iterator().next();
+        producer.send(new ProducerRecord<>(topic, key, bytes(event))).get();
+      }
+      byte[] poison = "{\"eventId\": \"oops\", not json".getBytes(StandardCharsets.UTF_8);
+      producer.send(new ProducerRecord<>(topic, 0, "poison", poison)).get();
+      for (int partition = 0; partition < INPUT_PARTITIONS; partition++) {
+        CustomerEvent tick = DemoStories.clock(partition);
+        producer.send(new ProducerRecord<>(topic, partition, "clock", bytes(tick))).get();
+      }
+    }
+  }
+
+  private boolean watch(Configuration conf) {
+    String actions = conf.get(JobOptions.ACTIONS_TOPIC);
+    String signals = conf.get(JobOptions.SUPPRESSIONS_TOPIC);
+    String deadLetters = conf.get(JobOptions.DEAD_LETTER_TOPIC);
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "journeyflow-demo-watcher");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+        ByteArrayDeserializer.class.getName());
+    int seenActions = 0;
+    int seenSignals = 0;
+    int seenDead = 0;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+      consumer.subscribe(List.of(actions, signals, deadLetters));
+      while (System.nanoTime() < deadline
+          && (seenActions < DemoStories.EXPECTED_ACTIONS
+              || seenSignals < DemoStories.EXPECTED_SIGNALS
+              || seenDead < DemoStories.EXPECTED_DEAD_LETTERS)) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+          ByteBuffer value = ByteBuffer.wrap(record.value());
+          try {
+            if (record.topic().equals(actions)) {
+              System.out.println(Printer.describe(Action.fromByteBuffer(value)));
+              seenActions++;
+            } else if (record.topic().equals(signals)) {
+              System.out.println(Printer.describe(SuppressionSignal.fromByteBuffer(value)));
+              seenSignals++;
+            } else {
+              System.out.println(Printer.describe(DeadLetter.fromByteBuffer(value)));
+              seenDead++;
+            }
+          } catch (java.io.IOException e) {
+            System.out.println("UNREADABLE record on " + record.topic() + ": " + e);
+          }
+        }
+      }
+    }
+    System.out.printf("%nSeen %d action(s), %d suppression signal(s), %d dead letter(s).%n",
+        seenActions, seenSignals, seenDead);
+    return seenActions >= DemoStories.EXPECTED_ACTIONS
+        && seenSignals >= DemoStories.EXPECTED_SIGNALS
+        && seenDead >= DemoStories.EXPECTED_DEAD_LETTERS;
+  }
+
+  private static byte[] bytes(CustomerEvent event) throws java.io.IOException {
+    ByteBuffer buffer = event.toByteBuffer();
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.get(bytes);
+    return bytes;
+  }
+}

@@ -1,0 +1,85 @@
+package io.journeyflow.jobs.demo;
+
+import io.journeyflow.schema.CustomerEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The demo's customers and what happens to them, in event time: a billing issue that opens and
+ * releases a marketing suppression, an outage with an inbound contact, and an abandoned cart.
+ */
+public final class DemoStories {
+
+  static final Instant START = Instant.parse("2026-11-02T09:00:00Z");
+  /** A customer whose events only move event time forward on every partition. */
+  static final String CLOCK_CUSTOMER = "demo-clock";
+
+  static final int EXPECTED_ACTIONS = 4;
+  static final int EXPECTED_SIGNALS = 4;
+  static final int EXPECTED_DEAD_LETTERS = 1;
+
+  private DemoStories() {}
+
+  /** Story events in the order they are produced (event time decides, not this order). */
+  static List<CustomerEvent> events() {
+    List<CustomerEvent> events = new ArrayList<>();
+    // Ann: payment fails, billing posts an adjustment, she opens a chat, billing resolves it.
+    events.add(event("ann-1", "payment.failed", "billing", null, 0, "c-1001", "inv-7",
+        Map.of("amount", 42.5)));
+    events.add(event("ann-2", "billing.adjustment.posted", "billing", null, 120, "c-1001",
+        "inv-7", Map.of("amount", -42.5)));
+    events.add(event("ann-3", "contact.started", "contact-center", "chat", 300, "c-1001", null,
+        Map.of("topic", "billing")));
+    events.add(event("ann-4", "billing.issue.resolved", "billing", null, 360, "c-1001", "inv-7",
+        Map.of()));
+    // Bob: an outage hits his area and he calls in; later the service is restored.
+    events.add(event("bob-1", "service.outage.reported", "network", null, 60, "c-1002", "out-3",
+        Map.of("region", "north")));
+    events.add(event("bob-2", "contact.started", "contact-center", "voice", 180, "c-1002", null,
+        Map.of()));
+    events.add(event("bob-3", "service.restored", "network", null, 480, "c-1002", "out-3",
+        Map.of()));
+    // Cho, known only by email: adds to cart and never orders.
+    CustomerEvent cart = event("cho-1", "cart.item_added", "shop", "web", 240, null, null,
+        Map.of("sku", "SKU-123"));
+    cart.getIdentities().clear();
+    cart.getIdentities().put("email", "cho@example.com");
+    events.add(cart);
+    return events;
+  }
+
+  /** Clock events a day later, one per partition, so the watermark passes every window end. */
+  static CustomerEvent clock(int partition) {
+    return event("clock-" + partition, "demo.clock", "demo", null, 24 * 60, CLOCK_CUSTOMER, null,
+        Map.of());
+  }
+
+  private static CustomerEvent event(
+      String id,
+      String type,
+      String source,
+      String channel,
+      long minutes,
+      String customerId,
+      String entityId,
+      Map<String, Object> attributes) {
+    Map<String, String> identities = new LinkedHashMap<>();
+    if (customerId != null) {
+      identities.put("customerId", customerId);
+    }
+    return CustomerEvent.newBuilder()
+        .setEventId(id)
+        .setEventType(type)
+        .setSource(source)
+        .setChannel(channel)
+        .setOccurredAt(START.plus(Duration.ofMinutes(minutes)))
+        .setIdentities(identities)
+        .setEntityId(entityId)
+        .setAttributes(new LinkedHashMap<>(attributes))
+        .build();
+  }
+}

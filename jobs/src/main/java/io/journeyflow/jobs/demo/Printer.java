@@ -1,0 +1,75 @@
+package io.journeyflow.jobs.demo;
+
+import io.journeyflow.schema.Action;
+import io.journeyflow.schema.DeadLetter;
+import io.journeyflow.schema.DeadLetterOrigin;
+import io.journeyflow.schema.OpenSuppression;
+import io.journeyflow.schema.SuppressionSignal;
+import io.journeyflow.schema.TriggeringEvent;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/** Readable one-glance text for the records a person watches in the demo. */
+public final class Printer {
+
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("MMM d HH:mm").withZone(ZoneOffset.UTC);
+
+  private Printer() {}
+
+  public static String describe(Action a) {
+    List<String> steps = new ArrayList<>();
+    for (TriggeringEvent t : a.getTriggeringEvents()) {
+      steps.add(t.getEventType() + " @" + time(t.getOccurredAt()));
+    }
+    List<String> open = new ArrayList<>();
+    for (OpenSuppression s : a.getContext().getOpenSuppressions()) {
+      open.add(s.getScope());
+    }
+    return String.format(
+        "ACTION    %-22s %s%s  [rule %s v%d, priority %d]%n"
+            + "          params %s%n"
+            + "          because %s%n"
+            + "          context: %d recent event(s), suppressed: %s",
+        a.getCustomerId(),
+        a.getActionType(),
+        a.getChannel() == null ? "" : " via " + a.getChannel(),
+        a.getRuleId(),
+        a.getRuleVersion(),
+        a.getPriority(),
+        new TreeMap<>(a.getParameters()),
+        String.join(" -> ", steps),
+        a.getContext().getRecentEvents().size(),
+        open.isEmpty() ? "nothing" : String.join(", ", open));
+  }
+
+  public static String describe(SuppressionSignal s) {
+    return String.format(
+        "%-9s %-22s %s @%s%s  [rule %s]%n          %s",
+        s.getState(),
+        s.getCustomerId(),
+        s.getScopes(),
+        time(s.getAt()),
+        s.getUntil() == null ? "" : " until " + time(s.getUntil()),
+        s.getRuleId(),
+        s.getReason());
+  }
+
+  public static String describe(DeadLetter d) {
+    DeadLetterOrigin o = d.getOrigin();
+    String where =
+        o.getTopic() != null
+            ? o.getTopic() + "/" + o.getPartition() + "@" + o.getOffset()
+            : o.getFile() != null ? o.getFile() + ":" + o.getLine() : o.getKind();
+    return String.format(
+        "DEAD      %-22s stage %s: %s", where, d.getStage(), d.getError());
+  }
+
+  static String time(Instant t) {
+    return TIME.format(t);
+  }
+}

@@ -1,0 +1,69 @@
+package io.journeyflow.jobs.io;
+
+import io.journeyflow.connectors.JsonLinesFileSink;
+import io.journeyflow.connectors.JsonLinesFileSource;
+import io.journeyflow.jobs.Uids;
+import io.journeyflow.schema.Action;
+import io.journeyflow.schema.CustomerEvent;
+import io.journeyflow.schema.DeadLetter;
+import io.journeyflow.schema.SuppressionSignal;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.types.Either;
+
+/**
+ * Replay wiring: events from JSON-lines files (bounded: at their end every event-time timer
+ * fires, so absence rules and maximum durations complete), outputs to JSON-lines files.
+ */
+public final class FileJobIO implements JobIO {
+
+  public static final String ACTIONS_FILE = "actions.jsonl";
+  public static final String SUPPRESSIONS_FILE = "suppressions.jsonl";
+  public static final String DEAD_LETTERS_FILE = "dead-letters.jsonl";
+
+  private final List<Path> inputs;
+  private final Path outDir;
+
+  public FileJobIO(List<Path> inputs, Path outDir) {
+    this.inputs = List.copyOf(inputs);
+    this.outDir = outDir;
+  }
+
+  @Override
+  public DataStream<Either<DeadLetter, CustomerEvent>> events(
+      StreamExecutionEnvironment env, WatermarkStrategy<Either<DeadLetter, CustomerEvent>> wm) {
+    return env.fromSource(
+            JsonLinesFileSource.build(inputs.toArray(Path[]::new)), wm, "event files")
+        .uid(Uids.SOURCE_EVENTS);
+  }
+
+  @Override
+  public void actions(DataStream<Action> actions) {
+    actions
+        .sinkTo(new JsonLinesFileSink<>(outDir.resolve(ACTIONS_FILE)))
+        .setParallelism(1)
+        .uid(Uids.SINK_ACTIONS)
+        .name("file actions");
+  }
+
+  @Override
+  public void suppressions(DataStream<SuppressionSignal> signals) {
+    signals
+        .sinkTo(new JsonLinesFileSink<>(outDir.resolve(SUPPRESSIONS_FILE)))
+        .setParallelism(1)
+        .uid(Uids.SINK_SUPPRESSIONS)
+        .name("file suppressions");
+  }
+
+  @Override
+  public void deadLetters(DataStream<DeadLetter> deadLetters) {
+    deadLetters
+        .sinkTo(new JsonLinesFileSink<>(outDir.resolve(DEAD_LETTERS_FILE)))
+        .setParallelism(1)
+        .uid(Uids.SINK_DEAD_LETTERS)
+        .name("file dead letters");
+  }
+}

@@ -1,0 +1,27 @@
+package io.journeyflow.jobs.io;
+
+import io.journeyflow.schema.Action;
+import io.journeyflow.schema.CustomerEvent;
+import io.journeyflow.schema.DeadLetter;
+import io.journeyflow.schema.SuppressionSignal;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.types.Either;
+
+/**
+ * Where the job reads and writes: Kafka in production, files for replay, collections in tests.
+ * Implementations give sources and sinks the stable uids from {@link io.journeyflow.jobs.Uids}.
+ */
+public interface JobIO {
+
+  /** Decoded input: Right is an event, Left a dead letter from decoding. */
+  DataStream<Either<DeadLetter, CustomerEvent>> events(
+      StreamExecutionEnvironment env, WatermarkStrategy<Either<DeadLetter, CustomerEvent>> wm);
+
+  void actions(DataStream<Action> actions);
+
+  void suppressions(DataStream<SuppressionSignal> signals);
+
+  void deadLetters(DataStream<DeadLetter> deadLetters);
+}

@@ -1,0 +1,104 @@
+package io.journeyflow.jobs.io;
+
+import io.journeyflow.connectors.InputFormat;
+import io.journeyflow.connectors.KafkaEventSource;
+import io.journeyflow.connectors.KafkaSinkSettings;
+import io.journeyflow.connectors.KafkaSinks;
+import io.journeyflow.connectors.KafkaSourceSettings;
+import io.journeyflow.jobs.Uids;
+import io.journeyflow.jobs.config.JobOptions;
+import io.journeyflow.schema.Action;
+import io.journeyflow.schema.CustomerEvent;
+import io.journeyflow.schema.DeadLetter;
+import io.journeyflow.schema.SuppressionSignal;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.types.Either;
+
+/** Production wiring: events from Kafka topics, actions, signals and dead letters to Kafka. */
+public final class KafkaJobIO implements JobIO {
+
+  private final ReadableConfig config;
+  private final boolean bounded;
+
+  public KafkaJobIO(ReadableConfig config) {
+    this(config, false);
+  }
+
+  /** With {@code bounded}, the source stops at the offsets that are latest at start (tests). */
+  public KafkaJobIO(ReadableConfig config, boolean bounded) {
+    this.config = config;
+    this.bounded = bounded;
+  }
+
+  @Override
+  public DataStream<Either<DeadLetter, CustomerEvent>> events(
+      StreamExecutionEnvironment env, WatermarkStrategy<Either<DeadLetter, CustomerEvent>> wm) {
+    KafkaSourceSettings settings =
+        new KafkaSourceSettings(
+            config.get(JobOptions.BOOTSTRAP_SERVERS),
+            config.get(JobOptions.INPUT_TOPICS),
+            config.get(JobOptions.GROUP_ID),
+            InputFormat.valueOf(config.get(JobOptions.INPUT_FORMAT).toUpperCase(Locale.ROOT)),
+            config.get(JobOptions.STARTING_OFFSETS),
+            bounded,
+            Map.of());
+    return env.fromSource(KafkaEventSource.build(settings), wm, "kafka events")
+        .uid(Uids.SOURCE_EVENTS);
+  }
+
+  @Override
+  public void actions(DataStream<Action> actions) {
+    actions
+        .sinkTo(KafkaSinks.avro(sinkSettings(), config.get(JobOptions.ACTIONS_TOPIC),
+            new Keys.ActionKey()))
+        .uid(Uids.SINK_ACTIONS)
+        .name("kafka actions");
+  }
+
+  @Override
+  public void suppressions(DataStream<SuppressionSignal> signals) {
+    signals
+        .sinkTo(KafkaSinks.avro(sinkSettings(), config.get(JobOptions.SUPPRESSIONS_TOPIC),
+            new Keys.SignalKey()))
+        .uid(Uids.SINK_SUPPRESSIONS)
+        .name("kafka suppressions");
+  }
+
+  @Override
+  public void deadLetters(DataStream<DeadLetter> deadLetters) {
+    deadLetters
+        .sinkTo(KafkaSinks.avro(sinkSettings(), config.get(JobOptions.DEAD_LETTER_TOPIC),
+            new Keys.DeadLetterKey()))
+        .uid(Uids.SINK_DEAD_LETTERS)
+        .name("kafka dead letters");
+  }
+
+  private KafkaSinkSettings sinkSettings() {
+    return new KafkaSinkSettings(
+        config.get(JobOptions.BOOTSTRAP_SERVERS),
+        guarantee(config.get(JobOptions.DELIVERY_GUARANTEE)),
+        config.get(JobOptions.TRANSACTIONAL_ID_PREFIX),
+        config.get(JobOptions.TRANSACTION_TIMEOUT),
+        Map.of());
+  }
+
+  static DeliveryGuarantee guarantee(String value) {
+    switch (value.toLowerCase(Locale.ROOT).replace('_', '-')) {
+      case "exactly-once":
+        return DeliveryGuarantee.EXACTLY_ONCE;
+      case "at-least-once":
+        return DeliveryGuarantee.AT_LEAST_ONCE;
+      case "none":
+        return DeliveryGuarantee.NONE;
+      default:
+        throw new IllegalArgumentException(
+            "unknown delivery guarantee '" + value + "': use exactly-once, at-least-once or none");
+    }
+  }
+}

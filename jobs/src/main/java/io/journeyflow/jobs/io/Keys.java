@@ -1,0 +1,36 @@
+package io.journeyflow.jobs.io;
+
+import io.journeyflow.connectors.KeyExtractor;
+import io.journeyflow.schema.Action;
+import io.journeyflow.schema.DeadLetter;
+import io.journeyflow.schema.SuppressionSignal;
+
+/** Kafka record keys of the outputs: the customer, so one customer's records stay in order. */
+final class Keys {
+
+  private Keys() {}
+
+  /** Key of an action. */
+  static final class ActionKey implements KeyExtractor<Action> {
+    @Override
+    public String key(Action action) {
+      return action.getCustomerId();
+    }
+  }
+
+  /** Key of a suppression signal. */
+  static final class SignalKey implements KeyExtractor<SuppressionSignal> {
+    @Override
+    public String key(SuppressionSignal signal) {
+      return signal.getCustomerId();
+    }
+  }
+
+  /** Key of a dead letter: its event id when known, so retries of one input group together. */
+  static final class DeadLetterKey implements KeyExtractor<DeadLetter> {
+    @Override
+    public String key(DeadLetter deadLetter) {
+      return deadLetter.getEventId();
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package io.journeyflow.jobs.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** Post-processing of replay outputs: a stable order, and a one-line summary. */
+public final class OutputFiles {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private OutputFiles() {}
+
+  /** Sorts each output file by event time, customer and id (parallel sinks interleave). */
+  public static void sortAll(Path dir) throws IOException {
+    sort(dir.resolve(FileJobIO.ACTIONS_FILE), "decidedAt", "customerId", "actionId");
+    sort(dir.resolve(FileJobIO.SUPPRESSIONS_FILE), "at", "customerId", "signalId");
+    sort(dir.resolve(FileJobIO.DEAD_LETTERS_FILE), "origin", "eventId", "error");
+  }
+
+  public static String summary(Path dir) throws IOException {
+    return String.format(
+        "replay wrote %d action(s), %d suppression signal(s), %d dead letter(s) to %s",
+        count(dir.resolve(FileJobIO.ACTIONS_FILE)),
+        count(dir.resolve(FileJobIO.SUPPRESSIONS_FILE)),
+        count(dir.resolve(FileJobIO.DEAD_LETTERS_FILE)),
+        dir);
+  }
+
+  private static long count(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return 0;
+    }
+    try (var lines = Files.lines(file)) {
+      return lines.filter(line -> !line.isBlank()).count();
+    }
+  }
+
+  private static void sort(Path file, String... fields) throws IOException {
+    if (!Files.exists(file)) {
+      Files.writeString(file, "");
+      return;
+    }
+    List<String> lines = new ArrayList<>(Files.readAllLines(file));
+    lines.removeIf(String::isBlank);
+    Comparator<String> order = Comparator.comparing(line -> sortKey(line, fields));
+    lines.sort(order.thenComparing(Comparator.naturalOrder()));
+    Files.write(file, lines);
+  }
+
+  private static String sortKey(String line, String[] fields) {
+    try {
+      JsonNode node = JSON.readTree(line);
+      StringBuilder key = new StringBuilder();
+      for (String field : fields) {
+        key.append(node.path(field).toString()).append('\u0000');
+      }
+      return key.toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package io.journeyflow.jobs.operators;
+
+import io.journeyflow.connectors.DeadLetters;
+import io.journeyflow.schema.CustomerEvent;
+import io.journeyflow.schema.DeadLetter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.types.Either;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Splits decoded input into events that can be keyed and dead letters: decode failures, and
+ * events with none of the configured identifier types.
+ */
+public final class DecodeSplitter
+    extends ProcessFunction<Either<DeadLetter, CustomerEvent>, CustomerEvent> {
+
+  private final CustomerKeys keys;
+  private final OutputTag<DeadLetter> deadLetters;
+
+  public DecodeSplitter(CustomerKeys keys, OutputTag<DeadLetter> deadLetters) {
+    this.keys = keys;
+    this.deadLetters = deadLetters;
+  }
+
+  @Override
+  public void processElement(
+      Either<DeadLetter, CustomerEvent> record, Context ctx, Collector<CustomerEvent> out) {
+    if (record.isLeft()) {
+      ctx.output(deadLetters, record.left());
+      return;
+    }
+    CustomerEvent event = record.right();
+    if (keys.keyOrNull(event) == null) {
+      ctx.output(
+          deadLetters,
+          DeadLetters.forEvent(
+              event,
+              "identity",
+              "no usable identity: the event carries none of " + keys.priority()
+                  + " (it has " + event.getIdentities().keySet() + ")"));
+      return;
+    }
+    out.collect(event);
+  }
+}

@@ -1,0 +1,76 @@
+package io.journeyflow.jobs.operators;
+
+import io.journeyflow.connectors.DeadLetters;
+import io.journeyflow.schema.CustomerEvent;
+import io.journeyflow.schema.DeadLetter;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Per customer: diverts late events to the dead letters (rule evaluation would drop them
+ * silently) and drops duplicates by eventId, remembering ids for a configurable time.
+ */
+public final class IngestFunction extends KeyedProcessFunction<String, CustomerEvent, CustomerEvent> {
+
+  static final String SEEN_STATE = "seen-event-ids";
+
+  private final Duration dedupTtl;
+  private final OutputTag<DeadLetter> deadLetters;
+
+  private transient MapState<String, Boolean> seen;
+  private transient Counter duplicates;
+  private transient Counter late;
+
+  public IngestFunction(Duration dedupTtl, OutputTag<DeadLetter> deadLetters) {
+    this.dedupTtl = dedupTtl;
+    this.deadLetters = deadLetters;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    MapStateDescriptor<String, Boolean> descriptor =
+        new MapStateDescriptor<>(SEEN_STATE, Types.STRING, Types.BOOLEAN);
+    descriptor.enableTimeToLive(
+        StateTtlConfig.newBuilder(dedupTtl)
+            .updateTtlOnCreateAndWrite()
+            .neverReturnExpired()
+            .cleanupInRocksdbCompactFilter(1000)
+            .build());
+    seen = getRuntimeContext().getMapState(descriptor);
+    duplicates = getRuntimeContext().getMetricGroup().counter("duplicateEvents");
+    late = getRuntimeContext().getMetricGroup().counter("lateEvents");
+  }
+
+  @Override
+  public void processElement(CustomerEvent event, Context ctx, Collector<CustomerEvent> out)
+      throws Exception {
+    if (seen.contains(event.getEventId())) {
+      duplicates.inc();
+      return;
+    }
+    long watermark = ctx.timerService().currentWatermark();
+    if (event.getOccurredAt().toEpochMilli() <= watermark) {
+      late.inc();
+      ctx.output(
+          deadLetters,
+          DeadLetters.forEvent(
+              event,
+              "late",
+              "event time " + event.getOccurredAt() + " is not after the watermark "
+                  + Instant.ofEpochMilli(watermark)
+                  + ": later than the allowed out-of-orderness"));
+      return;
+    }
+    seen.put(event.getEventId(), Boolean.TRUE);
+    out.collect(event);
+  }
+}

@@ -1,0 +1,308 @@
+package io.journeyflow.jobs.operators;
+
+import io.journeyflow.patterns.Rule;
+import io.journeyflow.patterns.RuleSet;
+import io.journeyflow.patterns.SuppressSpec;
+import io.journeyflow.schema.Action;
+import io.journeyflow.schema.ContextEvent;
+import io.journeyflow.schema.CustomerEvent;
+import io.journeyflow.schema.OpenSuppression;
+import io.journeyflow.schema.SuppressionSignal;
+import io.journeyflow.schema.internal.MatchedEvent;
+import io.journeyflow.schema.internal.RuleMatch;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.ListTypeInfo;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Per customer, in event-time order: keeps the recent-events context, turns rule matches into
+ * actions, and runs the suppression lifecycle (open once per scope, release on a release event
+ * or at the maximum duration).
+ *
+ * <p>Events and matches are buffered until the watermark passes their time, because matches
+ * reach this operator only when CEP's watermark passes the completing event, usually after
+ * later events. At one timestamp the order is: events join the context, then matches decide
+ * (so the context includes the completing event), then events release suppressions, then
+ * suppressions past their maximum duration expire.
+ */
+public final class JourneyFunction
+    extends KeyedCoProcessFunction<String, CustomerEvent, RuleMatch, Action> {
+
+  static final String PENDING_EVENTS = "pending-events";
+  static final String PENDING_MATCHES = "pending-matches";
+  static final String RECENT = "recent-events";
+  static final String OPEN_SUPPRESSIONS = "open-suppressions";
+  static final String OPENED_BY = "suppression-opened-by";
+
+  private static final Comparator<RuleMatch> MATCH_ORDER =
+      Comparator.comparing(RuleMatch::getRuleId)
+          .thenComparing(m -> m.getEvents().get(0).getEvent().getEventId());
+
+  private final RuleSet rules;
+  private final OutputTag<SuppressionSignal> suppressions;
+  private final int maxRecentEvents;
+  private final Duration maxRecentAge;
+  private final Duration idleTtl;
+
+  private transient MapState<Long, List<CustomerEvent>> pendingEvents;
+  private transient MapState<Long, List<RuleMatch>> pendingMatches;
+  private transient ListState<ContextEvent> recent;
+  private transient MapState<String, OpenSuppression> open;
+  private transient MapState<String, RuleMatch> openedBy;
+  private transient Counter actionsOut;
+  private transient Counter signalsOut;
+
+  public JourneyFunction(
+      RuleSet rules,
+      OutputTag<SuppressionSignal> suppressions,
+      int maxRecentEvents,
+      Duration maxRecentAge,
+      Duration idleTtl) {
+    this.rules = rules;
+    this.suppressions = suppressions;
+    this.maxRecentEvents = maxRecentEvents;
+    this.maxRecentAge = maxRecentAge;
+    this.idleTtl = idleTtl;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    AvroTypeInfo<CustomerEvent> eventType = new AvroTypeInfo<>(CustomerEvent.class);
+    AvroTypeInfo<RuleMatch> matchType = new AvroTypeInfo<>(RuleMatch.class);
+    pendingEvents =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(PENDING_EVENTS, Types.LONG, new ListTypeInfo<>(eventType)));
+    pendingMatches =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(PENDING_MATCHES, Types.LONG, new ListTypeInfo<>(matchType)));
+    ListStateDescriptor<ContextEvent> recentDescriptor =
+        new ListStateDescriptor<>(RECENT, new AvroTypeInfo<>(ContextEvent.class));
+    recentDescriptor.enableTimeToLive(
+        StateTtlConfig.newBuilder(idleTtl)
+            .updateTtlOnCreateAndWrite()
+            .neverReturnExpired()
+            .cleanupInRocksdbCompactFilter(1000)
+            .build());
+    recent = getRuntimeContext().getListState(recentDescriptor);
+    open =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(
+                    OPEN_SUPPRESSIONS, Types.STRING, new AvroTypeInfo<>(OpenSuppression.class)));
+    openedBy =
+        getRuntimeContext()
+            .getMapState(new MapStateDescriptor<>(OPENED_BY, Types.STRING, matchType));
+    actionsOut = getRuntimeContext().getMetricGroup().counter("actions");
+    signalsOut = getRuntimeContext().getMetricGroup().counter("suppressionSignals");
+  }
+
+  @Override
+  public void processElement1(CustomerEvent event, Context ctx, Collector<Action> out)
+      throws Exception {
+    long at = event.getOccurredAt().toEpochMilli();
+    List<CustomerEvent> atTime = pendingEvents.get(at);
+    if (atTime == null) {
+      atTime = new ArrayList<>(1);
+    }
+    atTime.add(event);
+    pendingEvents.put(at, atTime);
+    ctx.timerService().registerEventTimeTimer(at);
+  }
+
+  @Override
+  public void processElement2(RuleMatch match, Context ctx, Collector<Action> out)
+      throws Exception {
+    long at = match.getMatchedAt().toEpochMilli();
+    List<RuleMatch> atTime = pendingMatches.get(at);
+    if (atTime == null) {
+      atTime = new ArrayList<>(1);
+    }
+    atTime.add(match);
+    pendingMatches.put(at, atTime);
+    ctx.timerService().registerEventTimeTimer(at);
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<Action> out)
+      throws Exception {
+    String customerId = ctx.getCurrentKey();
+    Instant now = Instant.ofEpochMilli(timestamp);
+    List<CustomerEvent> events = pendingEvents.get(timestamp);
+    if (events != null) {
+      pendingEvents.remove(timestamp);
+      events.sort(Comparator.comparing(CustomerEvent::getEventId));
+      remember(events, now);
+    }
+    List<RuleMatch> matches = pendingMatches.get(timestamp);
+    if (matches != null) {
+      pendingMatches.remove(timestamp);
+      matches.sort(MATCH_ORDER);
+      for (RuleMatch match : matches) {
+        decide(match, ctx, out);
+      }
+    }
+    if (events != null) {
+      for (CustomerEvent event : events) {
+        releaseBy(event, customerId, ctx);
+      }
+    }
+    expire(now, customerId, ctx);
+  }
+
+  private void remember(List<CustomerEvent> events, Instant now) throws Exception {
+    List<ContextEvent> kept = new ArrayList<>(maxRecentEvents + events.size());
+    Instant oldest = now.minus(maxRecentAge);
+    for (ContextEvent e : recent.get()) {
+      if (!e.getOccurredAt().isBefore(oldest)) {
+        kept.add(e);
+      }
+    }
+    for (CustomerEvent e : events) {
+      kept.add(JourneyRecords.contextEvent(e));
+    }
+    int from = Math.max(0, kept.size() - maxRecentEvents);
+    recent.update(new ArrayList<>(kept.subList(from, kept.size())));
+  }
+
+  private void decide(RuleMatch match, OnTimerContext ctx, Collector<Action> out)
+      throws Exception {
+    Rule rule = rules.rule(match.getRuleId());
+    if (rule == null) {
+      return; // a match restored from a rule that has since been removed
+    }
+    SuppressSpec spec = rule.suppress();
+    if (spec != null) {
+      openSuppression(rule, spec, match, ctx);
+    }
+    List<ContextEvent> context = new ArrayList<>();
+    recent.get().forEach(context::add);
+    List<OpenSuppression> openNow = new ArrayList<>();
+    open.values().forEach(openNow::add);
+    openNow.sort(Comparator.comparing(OpenSuppression::getScope));
+    for (Action action : JourneyRecords.actions(rule, match, context, openNow)) {
+      out.collect(action);
+      actionsOut.inc();
+    }
+  }
+
+  private void openSuppression(Rule rule, SuppressSpec spec, RuleMatch match, OnTimerContext ctx)
+      throws Exception {
+    List<String> newScopes = new ArrayList<>();
+    for (String scope : spec.scopes()) {
+      if (!open.contains(scope)) {
+        newScopes.add(scope);
+      }
+    }
+    if (newScopes.isEmpty()) {
+      return; // already suppressed in every scope: do not signal again
+    }
+    Instant until = match.getMatchedAt().plus(spec.maxDuration());
+    SuppressionSignal signal = JourneyRecords.suppress(rule, match, newScopes, until);
+    for (String scope : newScopes) {
+      open.put(
+          scope,
+          OpenSuppression.newBuilder()
+              .setScope(scope)
+              .setRuleId(rule.id())
+              .setRuleVersion(rule.version())
+              .setJourney(rule.journey())
+              .setReason(rule.description())
+              .setSignalId(signal.getSignalId())
+              .setSince(match.getMatchedAt())
+              .setUntil(until)
+              .build());
+    }
+    openedBy.put(signal.getSignalId(), match);
+    ctx.timerService().registerEventTimeTimer(until.toEpochMilli());
+    emit(signal, ctx);
+  }
+
+  private void releaseBy(CustomerEvent event, String customerId, OnTimerContext ctx)
+      throws Exception {
+    if (open.isEmpty()) {
+      return;
+    }
+    Map<String, List<OpenSuppression>> released = new TreeMap<>();
+    for (OpenSuppression s : open.values()) {
+      Rule rule = rules.rule(s.getRuleId());
+      if (rule == null || rule.suppress() == null) {
+        continue; // rule removed: the suppression ends at its maximum duration
+      }
+      RuleMatch opening = openedBy.get(s.getSignalId());
+      List<MatchedEvent> openingEvents = opening == null ? List.of() : opening.getEvents();
+      if (rule.suppress().releasedBy(event, openingEvents)) {
+        released.computeIfAbsent(s.getSignalId(), k -> new ArrayList<>()).add(s);
+      }
+    }
+    String reason = "released by " + event.getEventType() + " " + event.getEventId();
+    release(released, customerId, reason, event.getOccurredAt(), ctx);
+  }
+
+  private void expire(Instant now, String customerId, OnTimerContext ctx) throws Exception {
+    if (open.isEmpty()) {
+      return;
+    }
+    Map<String, List<OpenSuppression>> expired = new TreeMap<>();
+    for (OpenSuppression s : open.values()) {
+      if (s.getUntil() != null && !s.getUntil().isAfter(now)) {
+        expired.computeIfAbsent(s.getSignalId(), k -> new ArrayList<>()).add(s);
+      }
+    }
+    release(expired, customerId, "maximum duration reached", now, ctx);
+  }
+
+  private void release(
+      Map<String, List<OpenSuppression>> bySignal,
+      String customerId,
+      String reason,
+      Instant at,
+      OnTimerContext ctx)
+      throws Exception {
+    for (Map.Entry<String, List<OpenSuppression>> group : bySignal.entrySet()) {
+      List<String> scopes = new ArrayList<>();
+      for (OpenSuppression s : group.getValue()) {
+        scopes.add(s.getScope());
+        open.remove(s.getScope());
+      }
+      scopes.sort(null);
+      OpenSuppression first = group.getValue().get(0);
+      emit(JourneyRecords.release(customerId, first, scopes, reason, at), ctx);
+      if (!stillOpen(group.getKey())) {
+        openedBy.remove(group.getKey());
+      }
+    }
+  }
+
+  private boolean stillOpen(String signalId) throws Exception {
+    for (OpenSuppression s : open.values()) {
+      if (s.getSignalId().equals(signalId)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void emit(SuppressionSignal signal, OnTimerContext ctx) {
+    ctx.output(suppressions, signal);
+    signalsOut.inc();
+  }
+}

@@ -1,0 +1,163 @@
+package io.journeyflow.jobs;
+
+import static io.journeyflow.jobs.testing.Events.event;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.journeyflow.connectors.testing.EmbeddedKafka;
+import io.journeyflow.jobs.config.JobOptions;
+import io.journeyflow.jobs.io.KafkaJobIO;
+import io.journeyflow.patterns.RuleLoader;
+import io.journeyflow.schema.Action;
+import io.journeyflow.schema.CustomerEvent;
+import io.journeyflow.schema.DeadLetter;
+import io.journeyflow.schema.SuppressionSignal;
+import io.journeyflow.schema.SuppressionState;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End to end on a MiniCluster with a real Kafka broker: Avro events in, exactly-once actions and
+ * suppression signals out (read_committed), and a poison record that lands in the dead-letter
+ * topic while the job keeps processing what comes after it.
+ */
+class JourneyflowJobITCase {
+
+  private static final Duration DEADLINE = Duration.ofSeconds(90);
+
+  @RegisterExtension
+  static final EmbeddedKafka KAFKA = new EmbeddedKafka();
+
+  @RegisterExtension
+  static final MiniClusterExtension FLINK =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(2)
+              .build());
+
+  @TempDir Path checkpoints;
+
+  @Test
+  void eventsBecomeActionsAndSignalsAndPoisonBecomesADeadLetter() throws Exception {
+    String input = KAFKA.uniqueTopic("events");
+    String actions = KAFKA.uniqueTopic("actions");
+    String signals = KAFKA.uniqueTopic("signals");
+    String dead = KAFKA.uniqueTopic("dead");
+    KAFKA.createTopic(input, 2);
+    KAFKA.createTopic(actions, 1);
+    KAFKA.createTopic(signals, 1);
+    KAFKA.createTopic(dead, 1);
+
+    Configuration conf = new Configuration();
+    conf.set(JobOptions.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
+    conf.set(JobOptions.INPUT_TOPICS, List.of(input));
+    conf.set(JobOptions.ACTIONS_TOPIC, actions);
+    conf.set(JobOptions.SUPPRESSIONS_TOPIC, signals);
+    conf.set(JobOptions.DEAD_LETTER_TOPIC, dead);
+    conf.set(JobOptions.TRANSACTIONAL_ID_PREFIX, input);
+    conf.set(JobOptions.STARTING_OFFSETS, "earliest");
+    conf.set(JobOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(1));
+    conf.set(JobOptions.IDLENESS, Duration.ofSeconds(2));
+
+    Configuration flink = new Configuration();
+    flink.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+    flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+    flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+    flink.set(
+        org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTING_INTERVAL,
+        Duration.ofMillis(500));
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+    env.setParallelism(2);
+    new JourneyflowJob(conf, RuleLoader.loadFromClasspath(), new KafkaJobIO(conf)).build(env);
+    JobClient job = env.executeAsync("it");
+    try {
+      // A billing story: failed payment, adjustment (action + suppression), resolution (release).
+      produce(input, event("p1", "payment.failed", "c1", 0, "inv-1"));
+      produce(input, event("p2", "billing.adjustment.posted", "c1", 60, "inv-1"));
+      KAFKA.produce(input, "c1", "not avro at all".getBytes(StandardCharsets.UTF_8));
+      produce(input, event("p2", "billing.adjustment.posted", "c1", 60, "inv-1")); // duplicate
+      produce(input, event("p3", "billing.issue.resolved", "c1", 120, "inv-1"));
+      // Another customer after the poison record: the job kept running.
+      produce(input, event("q1", "selfservice.failed", "c2", 10));
+      produce(input, event("q2", "contact.started", "c2", 20));
+      // Move event time forward on both partitions.
+      produce(input, event("t1", "clock.tick", "t-a", 600));
+      produce(input, event("t2", "clock.tick", "t-b", 600));
+      produce(input, event("t3", "clock.tick", "t-c", 600));
+      produce(input, event("t4", "clock.tick", "t-d", 600));
+
+      List<Action> got =
+          KAFKA.consumeReadCommitted(actions, JourneyflowJobITCase::action, 2, DEADLINE);
+      assertThat(got).extracting(Action::getRuleId)
+          .containsExactlyInAnyOrder("billing-adjustment-after-failed-payment",
+              "selfservice-to-agent");
+      Action help = got.stream().filter(a -> a.getCustomerId().equals("c1")).findFirst().get();
+      assertThat(help.getActionType()).isEqualTo("SEND_HELP_CONTENT");
+      assertThat(help.getTriggeringEvents()).hasSize(2);
+      assertThat(help.getContext().getOpenSuppressions()).isNotEmpty();
+
+      List<SuppressionSignal> gotSignals =
+          KAFKA.consumeReadCommitted(signals, JourneyflowJobITCase::signal, 2, DEADLINE);
+      assertThat(gotSignals).extracting(SuppressionSignal::getState)
+          .containsExactly(SuppressionState.SUPPRESS, SuppressionState.RELEASE);
+
+      List<DeadLetter> gotDead =
+          KAFKA.consumeReadCommitted(dead, JourneyflowJobITCase::deadLetter, 1, DEADLINE);
+      assertThat(gotDead.get(0).getStage()).isEqualTo("decode");
+      assertThat(gotDead.get(0).getOrigin().getTopic()).isEqualTo(input);
+      assertThat(new String(gotDead.get(0).getPayload().array(), StandardCharsets.UTF_8))
+          .isEqualTo("not avro at all");
+    } finally {
+      job.cancel().get();
+    }
+  }
+
+  private static void produce(String topic, CustomerEvent event) throws IOException {
+    KAFKA.produce(topic, event.getIdentities().get("customerId"), bytes(event.toByteBuffer()));
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.get(bytes);
+    return bytes;
+  }
+
+  private static Action action(byte[] bytes) {
+    try {
+      return Action.fromByteBuffer(ByteBuffer.wrap(bytes));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static SuppressionSignal signal(byte[] bytes) {
+    try {
+      return SuppressionSignal.fromByteBuffer(ByteBuffer.wrap(bytes));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static DeadLetter deadLetter(byte[] bytes) {
+    try {
+      return DeadLetter.fromByteBuffer(ByteBuffer.wrap(bytes));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
