@@ -1,0 +1,164 @@
+package io.journeyflow.connectors.testing;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A real single-node Kafka broker (KRaft, combined mode) in the test JVM, one per test class,
+ * with helpers that poll with deadlines instead of sleeping.
+ */
+public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback {
+
+  private static final AtomicInteger TOPICS = new AtomicInteger();
+
+  private KafkaClusterTestKit cluster;
+  private KafkaProducer<String, byte[]> producer;
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    cluster =
+        new KafkaClusterTestKit.Builder(
+                new TestKitNodes.Builder()
+                    .setCombined(true)
+                    .setNumBrokerNodes(1)
+                    .setNumControllerNodes(1)
+                    .build())
+            // A single broker cannot hold the default 3 replicas of internal topics: consumer
+            // groups and transactions would hang.
+            .setConfigProp("offsets.topic.replication.factor", "1")
+            .setConfigProp("offsets.topic.num.partitions", "1")
+            .setConfigProp("transaction.state.log.replication.factor", "1")
+            .setConfigProp("transaction.state.log.min.isr", "1")
+            .setConfigProp("transaction.state.log.num.partitions", "1")
+            .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
+            .setConfigProp("share.coordinator.state.topic.min.isr", "1")
+            .setConfigProp("group.initial.rebalance.delay.ms", "0")
+            .setConfigProp("transaction.max.timeout.ms", "3600000")
+            .setConfigProp("auto.create.topics.enable", "false")
+            .build();
+    cluster.format();
+    cluster.startup();
+    cluster.waitForReadyBrokers();
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    producer = new KafkaProducer<>(props);
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    if (producer != null) {
+      producer.close();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  public String bootstrapServers() {
+    return cluster.bootstrapServers();
+  }
+
+  /** A topic name no other test uses. */
+  public String uniqueTopic(String prefix) {
+    return prefix + "-" + TOPICS.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  public void createTopic(String name, int partitions) throws Exception {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+    }
+  }
+
+  /** Sends synchronously: the record is on the broker when this returns. */
+  public void produce(String topic, String key, byte[] value) {
+    produce(topic, null, key, value);
+  }
+
+  public void produce(String topic, Integer partition, String key, byte[] value) {
+    try {
+      producer.send(new ProducerRecord<>(topic, partition, key, value)).get();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot produce to " + topic, e);
+    }
+  }
+
+  /** Polls committed records until {@code expected} arrived; fails with what came by then. */
+  public <T> List<T> consumeReadCommitted(
+      String topic, Function<byte[], T> decode, int expected, Duration deadline) {
+    List<T> got = new ArrayList<>();
+    long end = System.nanoTime() + deadline.toNanos();
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer(topic)) {
+      while (got.size() < expected && System.nanoTime() < end) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          got.add(decode.apply(r.value()));
+        }
+      }
+    }
+    if (got.size() < expected) {
+      throw new AssertionError(
+          "expected " + expected + " record(s) on " + topic + " within " + deadline + ", got "
+              + got.size() + ": " + got);
+    }
+    return got;
+  }
+
+  /** Everything committed on the topic, read until no more arrives for {@code quiet}. */
+  public <T> List<T> drainReadCommitted(
+      String topic, Function<byte[], T> decode, Duration quiet, Duration deadline) {
+    List<T> got = new ArrayList<>();
+    long end = System.nanoTime() + deadline.toNanos();
+    long quietUntil = System.nanoTime() + quiet.toNanos();
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer(topic)) {
+      while (System.nanoTime() < end && System.nanoTime() < quietUntil) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          got.add(decode.apply(r.value()));
+          quietUntil = System.nanoTime() + quiet.toNanos();
+        }
+      }
+    }
+    return got;
+  }
+
+  private KafkaConsumer<byte[], byte[]> consumer(String topic) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props);
+    List<TopicPartition> partitions = new ArrayList<>();
+    consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    return consumer;
+  }
+}
