@@ -1,0 +1,28 @@
+package io.journeyflow.patterns;
+
+import io.journeyflow.schema.CustomerEvent;
+import io.journeyflow.schema.internal.MatchedEvent;
+import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** An action a rule emits per match; channel and parameters may reference matched events. */
+public record ActionSpec(
+    String type, Template channel, int priority, Map<String, Template> parameters)
+    implements Serializable {
+
+  public static final int DEFAULT_PRIORITY = 50;
+
+  public ActionSpec {
+    parameters = new LinkedHashMap<>(parameters);
+  }
+
+  public ResolvedAction resolve(List<MatchedEvent> matched) {
+    Map<String, CustomerEvent> last = Template.lastByStep(matched);
+    Map<String, String> values = new LinkedHashMap<>();
+    parameters.forEach((k, t) -> values.put(k, t.resolve(last)));
+    String ch = channel == null ? null : channel.resolve(last);
+    return new ResolvedAction(type, ch == null || ch.isEmpty() ? null : ch, priority, values);
+  }
+}

@@ -1,0 +1,45 @@
+package io.journeyflow.patterns;
+
+import io.journeyflow.patterns.cel.CelCondition;
+import io.journeyflow.patterns.cel.CelEvents;
+import io.journeyflow.schema.CustomerEvent;
+import io.journeyflow.schema.internal.MatchedEvent;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a rule suppresses while its issue is open, and what ends it: a release event type, a
+ * release condition, or the maximum duration.
+ */
+public record SuppressSpec(
+    List<String> scopes, List<String> releaseOn, CelCondition releaseWhen, Duration maxDuration)
+    implements Serializable {
+
+  public SuppressSpec {
+    scopes = List.copyOf(scopes);
+    releaseOn = List.copyOf(releaseOn);
+  }
+
+  /**
+   * Whether {@code candidate} releases a suppression opened by {@code openedBy}. In
+   * {@code releaseWhen}, {@code event} is the candidate and {@code opened} the last event of
+   * the opening match.
+   */
+  public boolean releasedBy(CustomerEvent candidate, List<MatchedEvent> openedBy) {
+    if (releaseOn.contains(candidate.getEventType())) {
+      return true;
+    }
+    if (releaseWhen == null) {
+      return false;
+    }
+    Map<String, Object> bindings = new HashMap<>(4);
+    bindings.put("event", CelEvents.toCel(candidate));
+    if (!openedBy.isEmpty()) {
+      bindings.put("opened", CelEvents.toCel(openedBy.get(openedBy.size() - 1).getEvent()));
+    }
+    return releaseWhen.test(bindings);
+  }
+}
