@@ -35,9 +35,15 @@ public final class FileJobIO implements JobIO {
   @Override
   public DataStream<Either<DeadLetter, CustomerEvent>> events(
       StreamExecutionEnvironment env, WatermarkStrategy<Either<DeadLetter, CustomerEvent>> wm) {
-    return env.fromSource(
-            JsonLinesFileSource.build(inputs.toArray(Path[]::new)), wm, "event files")
-        .uid(Uids.SOURCE_EVENTS);
+    // One source per file: each reader knows its file's name for dead-letter origins.
+    DataStream<Either<DeadLetter, CustomerEvent>> all = null;
+    for (int i = 0; i < inputs.size(); i++) {
+      DataStream<Either<DeadLetter, CustomerEvent>> file =
+          env.fromSource(JsonLinesFileSource.build(inputs.get(i)), wm, "events " + inputs.get(i))
+              .uid(i == 0 ? Uids.SOURCE_EVENTS : Uids.SOURCE_EVENTS + "-" + i);
+      all = all == null ? file : all.union(file);
+    }
+    return all;
   }
 
   @Override

@@ -63,7 +63,10 @@ class IngestFunctionTest {
       assertThat(dead.getStage()).isEqualTo("late");
       assertThat(dead.getEventId()).isEqualTo("late");
       assertThat(dead.getError()).contains("watermark");
-      assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+      // Not remembered: the same id with a valid time is still accepted.
+      h.processElement(event("late", "a.b", "c1", 12), millis(12));
+      assertThat(h.extractOutputValues()).extracting(CustomerEvent::getEventId)
+          .containsExactly("ok", "late");
     }
   }
 

@@ -1,0 +1,240 @@
+package io.journeyflow.jobs.operators;
+
+import static io.journeyflow.jobs.testing.Events.at;
+import static io.journeyflow.jobs.testing.Events.event;
+import static io.journeyflow.jobs.testing.Events.millis;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.journeyflow.jobs.testing.TestRules;
+import io.journeyflow.patterns.RuleSet;
+import io.journeyflow.schema.Action;
+import io.journeyflow.schema.ContextEvent;
+import io.journeyflow.schema.CustomerEvent;
+import io.journeyflow.schema.SuppressionSignal;
+import io.journeyflow.schema.SuppressionState;
+import io.journeyflow.schema.internal.MatchedEvent;
+import io.journeyflow.schema.internal.RuleMatch;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
+import org.junit.jupiter.api.Test;
+
+/** Operator tests of decisions and the suppression lifecycle on RocksDB. */
+class JourneyFunctionTest {
+
+  private static final OutputTag<SuppressionSignal> SIGNALS =
+      new OutputTag<>("signals", new AvroTypeInfo<>(SuppressionSignal.class));
+
+  private static final RuleSet RULES =
+      TestRules.of(
+          """
+          id: issue
+          version: 3
+          description: An issue opened
+          journey: support
+          within: 1h
+          steps:
+            - name: raised
+              eventTypes: [issue.opened]
+          actions:
+            - type: HELP
+              channel: email
+              priority: 60
+              parameters: {case: '${raised.entityId}'}
+          suppress:
+            scopes: [marketing, sales]
+            releaseOn: [issue.resolved]
+            maxDuration: 1h
+          """);
+
+  private static KeyedTwoInputStreamOperatorTestHarness<String, CustomerEvent, RuleMatch, Action>
+      harness(int maxRecent) throws Exception {
+    return harness(maxRecent, new EmbeddedRocksDBStateBackend());
+  }
+
+  /** Counting state entries needs the heap backend; everything else runs on RocksDB. */
+  private static KeyedTwoInputStreamOperatorTestHarness<String, CustomerEvent, RuleMatch, Action>
+      harness(int maxRecent, StateBackend backend) throws Exception {
+    var harness =
+        new KeyedTwoInputStreamOperatorTestHarness<>(
+            new KeyedCoProcessOperator<>(
+                new JourneyFunction(
+                    RULES, SIGNALS, maxRecent, Duration.ofDays(30), Duration.ofDays(90))),
+            new CustomerKeys(List.of("customerId")),
+            RuleMatch::getCustomerId,
+            Types.STRING);
+    harness.setStateBackend(backend);
+    return harness;
+  }
+
+  private static RuleMatch match(CustomerEvent opened) {
+    return RuleMatch.newBuilder()
+        .setCustomerId(opened.getIdentities().get("customerId"))
+        .setRuleId("issue")
+        .setRuleVersion(3)
+        .setMatchedAt(opened.getOccurredAt())
+        .setEvents(List.of(new MatchedEvent("raised", opened)))
+        .build();
+  }
+
+  /** Feeds an event and the match it completes, as CEP would: the match at the event's time. */
+  private static void openIssue(
+      KeyedTwoInputStreamOperatorTestHarness<String, CustomerEvent, RuleMatch, Action> h,
+      CustomerEvent opened)
+      throws Exception {
+    long t = opened.getOccurredAt().toEpochMilli();
+    h.processElement1(new StreamRecord<>(opened, t));
+    h.processElement2(new StreamRecord<>(match(opened), t));
+  }
+
+  private static List<SuppressionSignal> signals(
+      KeyedTwoInputStreamOperatorTestHarness<String, CustomerEvent, RuleMatch, Action> h) {
+    List<SuppressionSignal> out = new ArrayList<>();
+    if (h.getSideOutput(SIGNALS) != null) {
+      h.getSideOutput(SIGNALS).forEach(r -> out.add(r.getValue()));
+    }
+    return out;
+  }
+
+  @Test
+  void matchBecomesActionWithContextAndOpensSuppressionOnce() throws Exception {
+    try (var h = harness(20)) {
+      h.open();
+      openIssue(h, event("e1", "issue.opened", "c1", 10, "case-1"));
+      h.processBothWatermarks(new Watermark(millis(10)));
+      openIssue(h, event("e2", "issue.opened", "c1", 20, "case-2"));
+      h.processBothWatermarks(new Watermark(millis(20)));
+
+      List<Action> actions = h.extractOutputValues();
+      assertThat(actions).hasSize(2);
+      Action first = actions.get(0);
+      assertThat(first.getActionType()).isEqualTo("HELP");
+      assertThat(first.getChannel()).isEqualTo("email");
+      assertThat(first.getParameters()).containsEntry("case", "case-1");
+      assertThat(first.getRuleVersion()).isEqualTo(3);
+      assertThat(first.getDecidedAt()).isEqualTo(at(10));
+      assertThat(first.getContext().getRecentEvents()).extracting(ContextEvent::getEventId)
+          .containsExactly("e1");
+      assertThat(first.getContext().getOpenSuppressions()).hasSize(2);
+      assertThat(actions.get(1).getActionId()).isNotEqualTo(first.getActionId());
+
+      List<SuppressionSignal> signals = signals(h);
+      assertThat(signals).hasSize(1);
+      assertThat(signals.get(0).getState()).isEqualTo(SuppressionState.SUPPRESS);
+      assertThat(signals.get(0).getScopes()).containsExactly("marketing", "sales");
+      assertThat(signals.get(0).getUntil()).isEqualTo(at(70));
+    }
+  }
+
+  @Test
+  void releaseEventReleasesAndCleansState() throws Exception {
+    try (var h = harness(20, new HashMapStateBackend())) {
+      h.open();
+      openIssue(h, event("e1", "issue.opened", "c1", 10, "case-1"));
+      h.processElement1(new StreamRecord<>(event("e2", "issue.resolved", "c1", 30), millis(30)));
+      h.processBothWatermarks(new Watermark(millis(30)));
+
+      List<SuppressionSignal> signals = signals(h);
+      assertThat(signals).extracting(SuppressionSignal::getState)
+          .containsExactly(SuppressionState.SUPPRESS, SuppressionState.RELEASE);
+      SuppressionSignal release = signals.get(1);
+      assertThat(release.getAt()).isEqualTo(at(30));
+      assertThat(release.getScopes()).containsExactly("marketing", "sales");
+      assertThat(release.getReason()).contains("issue.resolved");
+      // Only the recent-events context remains; the max-duration timer is still registered
+      // and finds nothing to release.
+      assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+      h.processBothWatermarks(new Watermark(millis(200)));
+      assertThat(signals(h)).hasSize(2);
+      assertThat(h.numEventTimeTimers()).isZero();
+    }
+  }
+
+  @Test
+  void maximumDurationReleasesByEventTimeTimer() throws Exception {
+    try (var h = harness(20)) {
+      h.open();
+      openIssue(h, event("e1", "issue.opened", "c1", 10, "case-1"));
+      h.processBothWatermarks(new Watermark(millis(69)));
+      assertThat(signals(h)).hasSize(1);
+      h.processBothWatermarks(new Watermark(millis(70)));
+      List<SuppressionSignal> signals = signals(h);
+      assertThat(signals).hasSize(2);
+      assertThat(signals.get(1).getState()).isEqualTo(SuppressionState.RELEASE);
+      assertThat(signals.get(1).getAt()).isEqualTo(at(70));
+      assertThat(signals.get(1).getReason()).contains("maximum duration");
+    }
+  }
+
+  @Test
+  void openSuppressionSurvivesSnapshotAndRestore() throws Exception {
+    OperatorSubtaskState snapshot;
+    String suppressId;
+    try (var h = harness(20)) {
+      h.open();
+      openIssue(h, event("e1", "issue.opened", "c1", 10, "case-1"));
+      h.processBothWatermarks(new Watermark(millis(10)));
+      suppressId = signals(h).get(0).getSignalId();
+      snapshot = h.snapshot(1L, 1L);
+    }
+    try (var restored = harness(20)) {
+      restored.initializeState(snapshot);
+      restored.open();
+      // Still open: a second match does not signal again.
+      openIssue(restored, event("e2", "issue.opened", "c1", 20, "case-2"));
+      restored.processElement1(
+          new StreamRecord<>(event("e3", "issue.resolved", "c1", 30), millis(30)));
+      restored.processBothWatermarks(new Watermark(millis(30)));
+      List<SuppressionSignal> signals = signals(restored);
+      assertThat(signals).hasSize(1);
+      assertThat(signals.get(0).getState()).isEqualTo(SuppressionState.RELEASE);
+      assertThat(restored.extractOutputValues()).hasSize(1);
+      assertThat(signals.get(0).getSignalId()).isNotEqualTo(suppressId);
+    }
+  }
+
+  @Test
+  void decidesInEventTimeOrderWhateverTheArrivalOrder() throws Exception {
+    try (var h = harness(3)) {
+      h.open();
+      // The match arrives before earlier events of the same customer do.
+      CustomerEvent opened = event("e9", "issue.opened", "c1", 50, "case-1");
+      h.processElement2(new StreamRecord<>(match(opened), millis(50)));
+      h.processElement1(new StreamRecord<>(opened, millis(50)));
+      for (int i = 1; i <= 4; i++) {
+        h.processElement1(new StreamRecord<>(event("p" + i, "page.viewed", "c1", i), millis(i)));
+      }
+      h.processElement1(new StreamRecord<>(event("later", "page.viewed", "c1", 60), millis(60)));
+      h.processBothWatermarks(new Watermark(millis(60)));
+      Action action = h.extractOutputValues().get(0);
+      // Bounded to 3, newest last, and nothing from after the match.
+      assertThat(action.getContext().getRecentEvents()).extracting(ContextEvent::getEventId)
+          .containsExactly("p3", "p4", "e9");
+    }
+  }
+
+  @Test
+  void sameInputGivesSameIds() throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (int run = 0; run < 2; run++) {
+      try (var h = harness(20)) {
+        h.open();
+        openIssue(h, event("e1", "issue.opened", "c1", 10, "case-1"));
+        h.processBothWatermarks(new Watermark(millis(10)));
+        ids.add(h.extractOutputValues().get(0).getActionId() + signals(h).get(0).getSignalId());
+      }
+    }
+    assertThat(ids.get(0)).isEqualTo(ids.get(1));
+  }
+}
