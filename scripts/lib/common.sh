@@ -18,15 +18,15 @@ jf_ensure_built() {
       2>/dev/null | head -n1 || true)
     [[ -z "$newer" ]] && return 0
   fi
-  jf_say "building Journeyflow (mvn -B -q -DskipTests install) ..."
-  (cd "$JF_ROOT" && mvn -B -q -DskipTests install >/dev/null) || jf_die "build failed"
+  jf_say "building Journeyflow (mvn -B -q -Dstyle.color=never -DskipTests install) ..."
+  (cd "$JF_ROOT" && mvn -B -q -Dstyle.color=never -DskipTests install >/dev/null) || jf_die "build failed"
 }
 
 # Runtime classpath of the job outside a cluster: job classes plus Flink (provided) and logging.
 jf_job_classpath() {
   local cpfile="$JF_ROOT/jobs/target/classpath.txt"
   if [[ ! -s "$cpfile" || "$JF_ROOT/jobs/pom.xml" -nt "$cpfile" || "$JF_ROOT/pom.xml" -nt "$cpfile" ]]; then
-    (cd "$JF_ROOT" && mvn -B -q -f jobs/pom.xml dependency:build-classpath \
+    (cd "$JF_ROOT" && mvn -B -q -Dstyle.color=never -f jobs/pom.xml dependency:build-classpath \
       -Dmdep.includeScope=compile -Dmdep.outputFile="$cpfile") >/dev/null \
       || jf_die "cannot resolve the job classpath"
   fi
@@ -41,7 +41,7 @@ jf_kafka_classpath() {
   local cpfile="$JF_ROOT/scripts/kafka-runtime/target/classpath.txt"
   if [[ ! -s "$cpfile" || "$pom" -nt "$cpfile" ]]; then
     mkdir -p "$(dirname "$cpfile")"
-    mvn -B -q -f "$pom" dependency:build-classpath -Dmdep.outputFile="$cpfile" >/dev/null \
+    mvn -B -q -Dstyle.color=never -f "$pom" dependency:build-classpath -Dmdep.outputFile="$cpfile" >/dev/null \
       || jf_die "cannot resolve the Kafka classpath"
   fi
   cat "$cpfile"

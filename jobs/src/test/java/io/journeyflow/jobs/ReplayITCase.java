@@ -1,0 +1,71 @@
+package io.journeyflow.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The replay command over the example stories (out of order, with bad lines and a duplicate):
+ * every starter rule fires once, and every bad line is a dead letter naming file and line.
+ */
+class ReplayITCase {
+
+  private static final Path STORIES =
+      Path.of("..", "docs", "examples", "starter-stories.jsonl").toAbsolutePath().normalize();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void replayWritesTheExpectedFilesForTheStarterRules(@TempDir Path out) throws Exception {
+    int exit =
+        new CommandLine(new ReplayMain())
+            .execute("--events", STORIES.toString(), "--out", out.toString());
+    assertThat(exit).isZero();
+
+    List<JsonNode> actions = read(out.resolve("actions.jsonl"));
+    assertThat(actions).extracting(a -> a.get("ruleId").asText() + " " + a.get("customerId")
+            .asText() + " " + a.get("actionType").asText() + " " + a.get("channel").asText())
+        .containsExactlyInAnyOrder(
+            "billing-adjustment-after-failed-payment ann SEND_HELP_CONTENT email",
+            "billing-contact-after-adjustment ann ROUTE_WITH_CONTEXT chat",
+            "outage-inbound-contact bob PROACTIVE_STATUS_UPDATE voice",
+            "cart-abandonment email:cho@example.com SEND_CART_REMINDER null",
+            "trial-no-activation accountId:acc-9 SEND_ONBOARDING_TIP email",
+            "repeat-contact eve ESCALATE_CASE null",
+            "selfservice-to-agent fay ROUTE_WITH_CONTEXT chat");
+    JsonNode route = actions.stream()
+        .filter(a -> a.get("ruleId").asText().equals("selfservice-to-agent")).findFirst().get();
+    assertThat(route.get("parameters").get("queue").asText()).isEqualTo("change-plan");
+
+    List<JsonNode> signals = read(out.resolve("suppressions.jsonl"));
+    assertThat(signals).extracting(s -> s.get("customerId").asText() + " "
+            + s.get("state").asText() + " " + s.get("at").asText())
+        .containsExactly(
+            "ann SUPPRESS 2026-11-02T11:00:00Z",
+            "bob SUPPRESS 2026-11-02T12:00:00Z",
+            "ann RELEASE 2026-11-02T15:00:00Z",
+            // Bob's outage is never reported restored: released at the maximum duration.
+            "bob RELEASE 2026-11-05T12:00:00Z");
+
+    List<JsonNode> dead = read(out.resolve("dead-letters.jsonl"));
+    assertThat(dead).extracting(d -> d.get("stage").asText() + " " + d.get("origin").get("line")
+            .asText())
+        .containsExactlyInAnyOrder("validate 15", "decode 17", "identity null");
+    assertThat(dead).allSatisfy(d -> assertThat(d.get("error").asText()).isNotBlank());
+  }
+
+  private static List<JsonNode> read(Path file) throws Exception {
+    List<JsonNode> nodes = new ArrayList<>();
+    for (String line : Files.readAllLines(file)) {
+      nodes.add(JSON.readTree(line));
+    }
+    return nodes;
+  }
+}
