@@ -133,7 +133,7 @@ final class RuleParser {
     Rule rule =
         new Rule(id, version, description, journey, within, correlateBy, afterMatch, steps,
             actions, suppress, file);
-    if (!steps.isEmpty()) {
+    if (!steps.isEmpty() && f.errors().size() == errorsBefore) {
       try {
         RuleCompiler.check(rule);
       } catch (RuntimeException e) {
@@ -269,9 +269,11 @@ final class RuleParser {
       vars.addAll(earlier);
       condition = cel(cond, vars, "earlier steps: " + earlier);
     }
-    if (f.errors().size() > before || name == null) {
+    if (name == null || (f.errors().size() > before && !STEP_NAME.matcher(name).matches())) {
       return null;
     }
+    // A step with errors still declares its name, so later references to it do not cascade
+    // into "unknown step" errors; the rule is rejected for the step's own errors anyway.
     return new StepSpec(name, types, condition, contiguity, times[0], times[1], oneOrMore,
         optional, absent);
   }
