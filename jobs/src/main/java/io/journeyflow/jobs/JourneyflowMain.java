@@ -5,7 +5,6 @@ import io.journeyflow.jobs.config.JobOptions;
 import io.journeyflow.jobs.config.RuleSets;
 import io.journeyflow.jobs.io.KafkaJobIO;
 import io.journeyflow.patterns.RuleSet;
-import io.journeyflow.patterns.RuleValidationException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,12 +44,8 @@ public final class JourneyflowMain implements Callable<Integer> {
     if (rules != null) {
       conf.set(JobOptions.RULES_DIR, rules.toString());
     }
-    RuleSet ruleSet;
-    try {
-      ruleSet = RuleSets.load(conf);
-    } catch (RuleValidationException e) {
-      e.errors().forEach(error -> System.err.println(error));
-      System.err.println(e.errors().size() + " rule error(s): the job does not start.");
+    RuleSet ruleSet = RuleSets.loadOrReport(conf, System.err);
+    if (ruleSet == null) {
       return 2;
     }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);

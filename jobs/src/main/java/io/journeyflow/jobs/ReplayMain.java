@@ -6,7 +6,6 @@ import io.journeyflow.jobs.config.RuleSets;
 import io.journeyflow.jobs.io.FileJobIO;
 import io.journeyflow.jobs.io.OutputFiles;
 import io.journeyflow.patterns.RuleSet;
-import io.journeyflow.patterns.RuleValidationException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,12 +56,8 @@ public final class ReplayMain implements Callable<Integer> {
     if (rules != null) {
       conf.set(JobOptions.RULES_DIR, rules.toString());
     }
-    RuleSet ruleSet;
-    try {
-      ruleSet = RuleSets.load(conf);
-    } catch (RuleValidationException e) {
-      e.errors().forEach(error -> System.err.println(error));
-      System.err.println(e.errors().size() + " rule error(s): nothing was replayed.");
+    RuleSet ruleSet = RuleSets.loadOrReport(conf, System.err);
+    if (ruleSet == null) {
       return 2;
     }
     for (Path file : events) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.journeyflow.connectors.testing.EmbeddedKafka;
 import io.journeyflow.jobs.config.JobOptions;
+import io.journeyflow.jobs.testing.MiniClusters;
 import io.journeyflow.jobs.io.KafkaJobIO;
 import io.journeyflow.patterns.RuleLoader;
 import io.journeyflow.schema.Action;
@@ -23,7 +24,6 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -44,65 +44,33 @@ class JourneyflowJobITCase {
 
   @RegisterExtension
   static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .build());
+      MiniClusters.twoSlots();
 
   @TempDir Path checkpoints;
 
   @Test
   void eventsBecomeActionsAndSignalsAndPoisonBecomesADeadLetter() throws Exception {
-    String input = KAFKA.uniqueTopic("events");
-    String actions = KAFKA.uniqueTopic("actions");
-    String signals = KAFKA.uniqueTopic("signals");
-    String dead = KAFKA.uniqueTopic("dead");
-    KAFKA.createTopic(input, 2);
-    KAFKA.createTopic(actions, 1);
-    KAFKA.createTopic(signals, 1);
-    KAFKA.createTopic(dead, 1);
-
-    Configuration conf = new Configuration();
-    conf.set(JobOptions.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
-    conf.set(JobOptions.INPUT_TOPICS, List.of(input));
-    conf.set(JobOptions.ACTIONS_TOPIC, actions);
-    conf.set(JobOptions.SUPPRESSIONS_TOPIC, signals);
-    conf.set(JobOptions.DEAD_LETTER_TOPIC, dead);
-    conf.set(JobOptions.TRANSACTIONAL_ID_PREFIX, input);
-    conf.set(JobOptions.STARTING_OFFSETS, "earliest");
-    conf.set(JobOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(1));
-    conf.set(JobOptions.IDLENESS, Duration.ofSeconds(2));
-
-    Configuration flink = new Configuration();
-    flink.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-    flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-    flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
-    flink.set(
-        org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTING_INTERVAL,
-        Duration.ofMillis(500));
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-    env.setParallelism(2);
-    new JourneyflowJob(conf, RuleLoader.loadFromClasspath(), new KafkaJobIO(conf)).build(env);
-    JobClient job = env.executeAsync("it");
+    Topics t = new Topics();
+    Configuration conf = t.config("avro");
+    JobClient job = start(conf);
     try {
       // A billing story: failed payment, adjustment (action + suppression), resolution (release).
-      produce(input, event("p1", "payment.failed", "c1", 0, "inv-1"));
-      produce(input, event("p2", "billing.adjustment.posted", "c1", 60, "inv-1"));
-      KAFKA.produce(input, "c1", "not avro at all".getBytes(StandardCharsets.UTF_8));
-      produce(input, event("p2", "billing.adjustment.posted", "c1", 60, "inv-1")); // duplicate
-      produce(input, event("p3", "billing.issue.resolved", "c1", 120, "inv-1"));
+      produce(t.input, event("p1", "payment.failed", "c1", 0, "inv-1"));
+      produce(t.input, event("p2", "billing.adjustment.posted", "c1", 60, "inv-1"));
+      KAFKA.produce(t.input, "c1", "not avro at all".getBytes(StandardCharsets.UTF_8));
+      produce(t.input, event("p2", "billing.adjustment.posted", "c1", 60, "inv-1")); // duplicate
+      produce(t.input, event("p3", "billing.issue.resolved", "c1", 120, "inv-1"));
       // Another customer after the poison record: the job kept running.
-      produce(input, event("q1", "selfservice.failed", "c2", 10));
-      produce(input, event("q2", "contact.started", "c2", 20));
+      produce(t.input, event("q1", "selfservice.failed", "c2", 10));
+      produce(t.input, event("q2", "contact.started", "c2", 20));
       // Move event time forward on both partitions.
-      produce(input, event("t1", "clock.tick", "t-a", 600));
-      produce(input, event("t2", "clock.tick", "t-b", 600));
-      produce(input, event("t3", "clock.tick", "t-c", 600));
-      produce(input, event("t4", "clock.tick", "t-d", 600));
+      produce(t.input, event("t1", "clock.tick", "t-a", 600));
+      produce(t.input, event("t2", "clock.tick", "t-b", 600));
+      produce(t.input, event("t3", "clock.tick", "t-c", 600));
+      produce(t.input, event("t4", "clock.tick", "t-d", 600));
 
       List<Action> got =
-          KAFKA.consumeReadCommitted(actions, JourneyflowJobITCase::action, 2, DEADLINE);
+          KAFKA.consumeReadCommitted(t.actions, JourneyflowJobITCase::action, 2, DEADLINE);
       assertThat(got).extracting(Action::getRuleId)
           .containsExactlyInAnyOrder("billing-adjustment-after-failed-payment",
               "selfservice-to-agent");
@@ -112,19 +80,103 @@ class JourneyflowJobITCase {
       assertThat(help.getContext().getOpenSuppressions()).isNotEmpty();
 
       List<SuppressionSignal> gotSignals =
-          KAFKA.consumeReadCommitted(signals, JourneyflowJobITCase::signal, 2, DEADLINE);
+          KAFKA.consumeReadCommitted(t.signals, JourneyflowJobITCase::signal, 2, DEADLINE);
       assertThat(gotSignals).extracting(SuppressionSignal::getState)
           .containsExactly(SuppressionState.SUPPRESS, SuppressionState.RELEASE);
 
       List<DeadLetter> gotDead =
-          KAFKA.consumeReadCommitted(dead, JourneyflowJobITCase::deadLetter, 1, DEADLINE);
+          KAFKA.consumeReadCommitted(t.dead, JourneyflowJobITCase::deadLetter, 1, DEADLINE);
       assertThat(gotDead.get(0).getStage()).isEqualTo("decode");
-      assertThat(gotDead.get(0).getOrigin().getTopic()).isEqualTo(input);
+      assertThat(gotDead.get(0).getOrigin().getTopic()).isEqualTo(t.input);
       assertThat(new String(gotDead.get(0).getPayload().array(), StandardCharsets.UTF_8))
           .isEqualTo("not avro at all");
     } finally {
       job.cancel().get();
     }
+  }
+
+  /** Fresh topics for one test. */
+  private static final class Topics {
+    final String input = KAFKA.uniqueTopic("events");
+    final String actions = KAFKA.uniqueTopic("actions");
+    final String signals = KAFKA.uniqueTopic("signals");
+    final String dead = KAFKA.uniqueTopic("dead");
+
+    Topics() throws Exception {
+      KAFKA.createTopic(input, 2);
+      KAFKA.createTopic(actions, 1);
+      KAFKA.createTopic(signals, 1);
+      KAFKA.createTopic(dead, 1);
+    }
+
+    Configuration config(String format) {
+      Configuration conf = new Configuration();
+      conf.set(JobOptions.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
+      conf.set(JobOptions.INPUT_TOPICS, List.of(input));
+      conf.set(JobOptions.INPUT_FORMAT, format);
+      conf.set(JobOptions.ACTIONS_TOPIC, actions);
+      conf.set(JobOptions.SUPPRESSIONS_TOPIC, signals);
+      conf.set(JobOptions.DEAD_LETTER_TOPIC, dead);
+      conf.set(JobOptions.TRANSACTIONAL_ID_PREFIX, input);
+      conf.set(JobOptions.STARTING_OFFSETS, "earliest");
+      conf.set(JobOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(1));
+      conf.set(JobOptions.IDLENESS, Duration.ofSeconds(2));
+      return conf;
+    }
+  }
+
+  private JobClient start(Configuration conf) throws Exception {
+    Configuration flink = new Configuration();
+    flink.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+    flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+    flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+    flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(500));
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+    env.setParallelism(2);
+    new JourneyflowJob(conf, RuleLoader.loadFromClasspath(), new KafkaJobIO(conf)).build(env);
+    return env.executeAsync("it");
+  }
+
+  @Test
+  void jsonInputAndEveryKindOfRejectedInputBecomeDeadLetters() throws Exception {
+    Topics t = new Topics();
+    JobClient job = start(t.config("json"));
+    try {
+      json(t, null, "{\"eventId\":\"k1\",\"eventType\":\"cart.item_added\",\"source\":\"shop\","
+          + "\"occurredAt\":\"2026-01-01T08:20:00Z\",\"identities\":{\"email\":\"k@x.io\"}}");
+      json(t, null, "{\"eventId\":\"k2\",\"eventType\":\"page.viewed\",\"source\":\"web\","
+          + "\"occurredAt\":\"2026-01-01T08:21:00Z\",\"identities\":{\"loyaltyCard\":\"L1\"}}");
+      json(t, null, "{\"eventId\":\"k3\",");
+      for (int partition = 0; partition < 2; partition++) {
+        json(t, partition, "{\"eventId\":\"tick" + partition + "\",\"eventType\":\"clock.tick\","
+            + "\"source\":\"t\",\"occurredAt\":\"2026-01-01T10:00:00Z\","
+            + "\"identities\":{\"customerId\":\"tick\"}}");
+      }
+      // The cart reminder proves event time passed 09:20; an event from 08:00 is now late.
+      List<Action> reminder =
+          KAFKA.consumeReadCommitted(t.actions, JourneyflowJobITCase::action, 1, DEADLINE);
+      assertThat(reminder.get(0).getCustomerId()).isEqualTo("email:k@x.io");
+      json(t, null, "{\"eventId\":\"k4\",\"eventType\":\"cart.item_added\",\"source\":\"shop\","
+          + "\"occurredAt\":\"2026-01-01T08:00:00Z\",\"identities\":{\"customerId\":\"c9\"}}");
+
+      List<DeadLetter> dead =
+          KAFKA.consumeReadCommitted(t.dead, JourneyflowJobITCase::deadLetter, 3, DEADLINE);
+      assertThat(dead).extracting(DeadLetter::getStage)
+          .containsExactlyInAnyOrder("identity", "decode", "late");
+      DeadLetter decode = dead.stream().filter(d -> d.getStage().equals("decode")).findFirst()
+          .get();
+      assertThat(decode.getPayloadText()).isEqualTo("{\"eventId\":\"k3\",");
+      assertThat(decode.getOrigin().getOffset()).isNotNull();
+      DeadLetter late = dead.stream().filter(d -> d.getStage().equals("late")).findFirst().get();
+      assertThat(late.getEventId()).isEqualTo("k4");
+      assertThat(late.getPayloadText()).contains("\"eventId\":\"k4\"");
+    } finally {
+      job.cancel().get();
+    }
+  }
+
+  private static void json(Topics t, Integer partition, String line) {
+    KAFKA.produce(t.input, partition, "k", line.getBytes(StandardCharsets.UTF_8));
   }
 
   private static void produce(String topic, CustomerEvent event) throws IOException {

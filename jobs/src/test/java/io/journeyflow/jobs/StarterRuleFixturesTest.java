@@ -3,6 +3,7 @@ package io.journeyflow.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.journeyflow.jobs.testing.MiniClusters;
 import io.journeyflow.jobs.testing.CollectionJobIO;
 import io.journeyflow.patterns.RuleLoader;
 import io.journeyflow.patterns.RuleSet;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.DynamicContainer;
@@ -42,11 +42,7 @@ class StarterRuleFixturesTest {
 
   @RegisterExtension
   static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .build());
+      MiniClusters.twoSlots();
 
   @TestFactory
   Stream<DynamicNode> starterRules() {

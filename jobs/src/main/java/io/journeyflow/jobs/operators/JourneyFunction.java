@@ -118,26 +118,24 @@ public final class JourneyFunction
   @Override
   public void processElement1(CustomerEvent event, Context ctx, Collector<Action> out)
       throws Exception {
-    long at = event.getOccurredAt().toEpochMilli();
-    List<CustomerEvent> atTime = pendingEvents.get(at);
-    if (atTime == null) {
-      atTime = new ArrayList<>(1);
-    }
-    atTime.add(event);
-    pendingEvents.put(at, atTime);
-    ctx.timerService().registerEventTimeTimer(at);
+    buffer(pendingEvents, event, event.getOccurredAt().toEpochMilli(), ctx);
   }
 
   @Override
   public void processElement2(RuleMatch match, Context ctx, Collector<Action> out)
       throws Exception {
-    long at = match.getMatchedAt().toEpochMilli();
-    List<RuleMatch> atTime = pendingMatches.get(at);
+    buffer(pendingMatches, match, match.getMatchedAt().toEpochMilli(), ctx);
+  }
+
+  /** Holds a record until the watermark passes its time. */
+  private static <T> void buffer(MapState<Long, List<T>> pending, T record, long at, Context ctx)
+      throws Exception {
+    List<T> atTime = pending.get(at);
     if (atTime == null) {
       atTime = new ArrayList<>(1);
     }
-    atTime.add(match);
-    pendingMatches.put(at, atTime);
+    atTime.add(record);
+    pending.put(at, atTime);
     ctx.timerService().registerEventTimeTimer(at);
   }
 
