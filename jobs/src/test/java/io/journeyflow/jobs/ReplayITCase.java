@@ -43,6 +43,11 @@ class ReplayITCase {
     JsonNode route = actions.stream()
         .filter(a -> a.get("ruleId").asText().equals("selfservice-to-agent")).findFirst().get();
     assertThat(route.get("parameters").get("queue").asText()).isEqualTo("change-plan");
+    // Absence rules decide at the end of their window, in event time.
+    assertThat(actions).filteredOn(a -> a.get("ruleId").asText().equals("cart-abandonment"))
+        .extracting(a -> a.get("decidedAt").asText()).containsExactly("2026-11-02T14:00:00Z");
+    assertThat(actions).filteredOn(a -> a.get("ruleId").asText().equals("trial-no-activation"))
+        .extracting(a -> a.get("decidedAt").asText()).containsExactly("2026-11-04T08:00:00Z");
 
     List<JsonNode> signals = read(out.resolve("suppressions.jsonl"));
     assertThat(signals).extracting(s -> s.get("customerId").asText() + " "

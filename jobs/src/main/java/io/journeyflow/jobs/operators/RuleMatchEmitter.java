@@ -2,6 +2,7 @@ package io.journeyflow.jobs.operators;
 
 import io.journeyflow.patterns.MatchOrder;
 import io.journeyflow.patterns.Rule;
+import io.journeyflow.patterns.StepSpec;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.internal.MatchedEvent;
 import io.journeyflow.schema.internal.RuleMatch;
@@ -22,6 +23,25 @@ public final class RuleMatchEmitter extends PatternProcessFunction<CustomerEvent
     this.keys = keys;
   }
 
+  /**
+   * When the match happened in event time: its last event, or for a rule that ends with an
+   * absence, the end of the window that passed without the absent event. Not CEP's record
+   * timestamp, which for a timeout is whatever watermark revealed it (at the end of a bounded
+   * input, the maximum watermark).
+   */
+  static Instant matchedAt(Rule rule, List<MatchedEvent> events) {
+    List<StepSpec> steps = rule.steps();
+    if (steps.get(steps.size() - 1).absent() && rule.within() != null) {
+      return events.get(0).getEvent().getOccurredAt().plus(rule.within());
+    }
+    Instant last = Instant.MIN;
+    for (MatchedEvent m : events) {
+      Instant t = m.getEvent().getOccurredAt();
+      last = t.isAfter(last) ? t : last;
+    }
+    return last;
+  }
+
   @Override
   public void processMatch(
       Map<String, List<CustomerEvent>> match, Context ctx, Collector<RuleMatch> out) {
@@ -31,9 +51,7 @@ public final class RuleMatchEmitter extends PatternProcessFunction<CustomerEvent
             .setCustomerId(keys.getKey(events.get(0).getEvent()))
             .setRuleId(rule.id())
             .setRuleVersion(rule.version())
-            // CEP stamps a match with the time of the event or watermark that completed it,
-            // which for an absence rule is the end of its window.
-            .setMatchedAt(Instant.ofEpochMilli(ctx.timestamp()))
+            .setMatchedAt(matchedAt(rule, events))
             .setEvents(events)
             .build());
   }
