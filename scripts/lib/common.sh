@@ -19,7 +19,9 @@ jf_ensure_built() {
     [[ -z "$newer" ]] && return 0
   fi
   jf_say "building Journeyflow (mvn -B -q -Dstyle.color=never -DskipTests install) ..."
-  (cd "$JF_ROOT" && mvn -B -q -Dstyle.color=never -DskipTests install >/dev/null) || jf_die "build failed"
+  local log="${TMPDIR:-/tmp}/journeyflow-build.log"
+  (cd "$JF_ROOT" && mvn -B -q -Dstyle.color=never -DskipTests install > "$log" 2>&1) \
+    || { tail -n 40 "$log" >&2; jf_die "build failed (full log: $log)"; }
 }
 
 # Runtime classpath of the job outside a cluster: job classes plus Flink (provided) and logging.
@@ -27,7 +29,7 @@ jf_job_classpath() {
   local cpfile="$JF_ROOT/jobs/target/classpath.txt"
   if [[ ! -s "$cpfile" || "$JF_ROOT/jobs/pom.xml" -nt "$cpfile" || "$JF_ROOT/pom.xml" -nt "$cpfile" ]]; then
     (cd "$JF_ROOT" && mvn -B -q -Dstyle.color=never -f jobs/pom.xml dependency:build-classpath \
-      -Dmdep.includeScope=compile -Dmdep.outputFile="$cpfile") >/dev/null \
+      -Dmdep.includeScope=compile -Dmdep.outputFile="$cpfile") >/dev/null 2>&1 \
       || jf_die "cannot resolve the job classpath"
   fi
   local jar
@@ -41,7 +43,8 @@ jf_kafka_classpath() {
   local cpfile="$JF_ROOT/scripts/kafka-runtime/target/classpath.txt"
   if [[ ! -s "$cpfile" || "$pom" -nt "$cpfile" ]]; then
     mkdir -p "$(dirname "$cpfile")"
-    mvn -B -q -Dstyle.color=never -f "$pom" dependency:build-classpath -Dmdep.outputFile="$cpfile" >/dev/null \
+    mvn -B -q -Dstyle.color=never -f "$pom" dependency:build-classpath \
+      -Dmdep.outputFile="$cpfile" >/dev/null 2>&1 \
       || jf_die "cannot resolve the Kafka classpath"
   fi
   cat "$cpfile"

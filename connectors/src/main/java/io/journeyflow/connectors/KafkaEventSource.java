@@ -2,6 +2,7 @@ package io.journeyflow.connectors;
 
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -38,6 +39,26 @@ public final class KafkaEventSource {
       builder.setBounded(OffsetsInitializer.latest());
     }
     return builder.build();
+  }
+
+  /**
+   * A bounded read of one time range of topics (Kafka record timestamps), for backtests: from
+   * the first offset at or after {@code fromMillis} to the first at or after {@code toMillis}.
+   */
+  public static KafkaSource<Either<DeadLetter, CustomerEvent>> range(
+      String bootstrapServers, List<String> topics, InputFormat format, long fromMillis,
+      long toMillis) {
+    return KafkaSource.<Either<DeadLetter, CustomerEvent>>builder()
+        .setBootstrapServers(bootstrapServers)
+        .setTopics(topics)
+        .setGroupId("journeyflow-backtest")
+        .setStartingOffsets(OffsetsInitializer.timestamp(fromMillis))
+        .setBounded(OffsetsInitializer.timestamp(toMillis))
+        .setDeserializer(new Deserializer(new EventDecoder(format)))
+        .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+        // A backtest reads history; it must not move the live job's committed offsets.
+        .setProperty("commit.offsets.on.checkpoint", "false")
+        .build();
   }
 
   static OffsetsInitializer startingOffsets(String value) {

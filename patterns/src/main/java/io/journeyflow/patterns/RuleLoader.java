@@ -25,10 +25,22 @@ public final class RuleLoader {
 
   private RuleLoader() {}
 
+  /** The rules that are valid and the errors of the others, without throwing. */
+  public record Checked(List<Rule> rules, List<RuleError> errors) {}
+
   /** All rules of a directory; throws {@link RuleValidationException} listing every error. */
   public static RuleSet load(Path dir) {
+    Checked checked = check(dir);
+    if (!checked.errors().isEmpty()) {
+      throw new RuleValidationException(checked.errors());
+    }
+    return new RuleSet(checked.rules());
+  }
+
+  /** Every rule file of a directory, checked: valid rules and all errors. */
+  public static Checked check(Path dir) {
     if (!Files.isDirectory(dir)) {
-      throw new RuleValidationException(
+      return new Checked(List.of(),
           List.of(new RuleError(dir.toString(), 1, 1, "rule directory does not exist", null)));
     }
     Map<String, String> files = new LinkedHashMap<>();
@@ -39,7 +51,7 @@ public final class RuleLoader {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read rules from " + dir, e);
     }
-    return parseAll(files);
+    return checkAll(files);
   }
 
   /** The starter library bundled in this jar. */
@@ -59,6 +71,14 @@ public final class RuleLoader {
 
   /** Rules from file name -> text; ids must be unique across all of them. */
   public static RuleSet parseAll(Map<String, String> files) {
+    Checked checked = checkAll(files);
+    if (!checked.errors().isEmpty()) {
+      throw new RuleValidationException(checked.errors());
+    }
+    return new RuleSet(checked.rules());
+  }
+
+  static Checked checkAll(Map<String, String> files) {
     List<RuleError> errors = new ArrayList<>();
     List<Rule> rules = new ArrayList<>();
     Map<String, String> fileById = new HashMap<>();
@@ -77,10 +97,7 @@ public final class RuleLoader {
         rules.add(rule);
       }
     }
-    if (!errors.isEmpty()) {
-      throw new RuleValidationException(errors);
-    }
-    return new RuleSet(rules);
+    return new Checked(rules, errors);
   }
 
   static boolean isRuleFile(Path p) {

@@ -195,12 +195,13 @@ final class RuleParser {
     }
     if (steps.size() == nodes.size() && !steps.isEmpty()) {
       StepSpec last = steps.get(steps.size() - 1);
-      if (last.absent() && within == null) {
+      boolean withinGiven = m.get("within") != null;
+      if (last.absent() && !withinGiven) {
         f.error(nodes.get(nodes.size() - 1), "an absence step at the end needs 'within'",
             "add e.g. within: 3d: how long to wait for the absent event");
       }
       boolean unbounded = steps.stream().anyMatch(s -> s.oneOrMore() && s.timesTo() == null);
-      if (unbounded && within == null) {
+      if (unbounded && !withinGiven) {
         f.error(m, "a rule with oneOrMore needs 'within'",
             "without a window its partial matches grow state without bound");
       }

@@ -40,8 +40,9 @@ public final class RuleExplainer {
         out.append(", channel ").append(a.channel().text());
       }
       if (!a.parameters().isEmpty()) {
-        out.append(", parameters ");
-        a.parameters().forEach((k, v) -> out.append(k).append('=').append(v.text()).append(' '));
+        List<String> params = new java.util.ArrayList<>();
+        a.parameters().forEach((k, v) -> params.add(k + "=" + v.text()));
+        out.append(", parameters ").append(String.join(", ", params));
       }
       out.append('\n');
     }
