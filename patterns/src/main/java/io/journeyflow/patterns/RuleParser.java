@@ -347,7 +347,7 @@ final class RuleParser {
       f.error(m.get("type"), "bad action type '" + type + "'",
           "upper case with underscores, e.g. SEND_CART_REMINDER");
     }
-    Integer priority = m.get("priority") == null ? ActionSpec.DEFAULT_PRIORITY
+    Integer priority = m.get("priority") == null ? Integer.valueOf(ActionSpec.DEFAULT_PRIORITY)
         : f.integer(m, "priority", 0);
     Template channel = null;
     YamlNode.Scalar ch = f.scalar(m, "channel");

@@ -166,7 +166,10 @@ public final class Fields {
     int bestDistance = Integer.MAX_VALUE;
     for (String k : known) {
       int d = distance(key.toLowerCase(), k.toLowerCase());
-      if (d < bestDistance) {
+      // On a tie, a name of the same length is the likelier intent (a typo, not a plural).
+      boolean closerLength = d == bestDistance && best != null
+          && Math.abs(k.length() - key.length()) < Math.abs(best.length() - key.length());
+      if (d < bestDistance || closerLength) {
         bestDistance = d;
         best = k;
       }
