@@ -23,4 +23,9 @@ public final class Uids {
   public static String rule(String ruleId, int version) {
     return "rule-" + ruleId + "-v" + version;
   }
+
+  /** The stateless filter that feeds one rule version only the event types it names. */
+  public static String route(String ruleId, int version) {
+    return "route-" + ruleId + "-v" + version;
+  }
 }

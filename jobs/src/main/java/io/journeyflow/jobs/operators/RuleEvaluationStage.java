@@ -4,17 +4,27 @@ import io.journeyflow.jobs.Uids;
 import io.journeyflow.patterns.Rule;
 import io.journeyflow.patterns.RuleCompiler;
 import io.journeyflow.patterns.RuleSet;
+import io.journeyflow.patterns.StepSpec;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.internal.RuleMatch;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.cep.CEP;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 
 /**
  * Events in, matches out, for the whole rule set: the one place that knows how rules are
  * evaluated. Today each rule is its own event-time Flink CEP operator on the customer-keyed
  * stream; a faster layout can replace this class without touching the rest of the graph.
+ *
+ * <p>A rule whose steps all follow each other with relaxed contiguity only ever looks at events
+ * of the types it names (its conditions see only events it matched), so its operator is fed
+ * just those types: other events never enter its buffers. A rule with strict contiguity must
+ * see every event of the customer, because any other event breaks "the very next event".
  */
 public final class RuleEvaluationStage {
 
@@ -36,7 +46,7 @@ public final class RuleEvaluationStage {
     for (Rule rule : rules.rules()) {
       String uid = Uids.rule(rule.id(), rule.version());
       DataStream<RuleMatch> matches =
-          CEP.pattern(events, RuleCompiler.compile(rule), new EventOrder())
+          CEP.pattern(input(events, rule), RuleCompiler.compile(rule), new EventOrder())
               .inEventTime()
               .process(new RuleMatchEmitter(rule, keys), matchType)
               .uid(uid)
@@ -44,5 +54,30 @@ public final class RuleEvaluationStage {
       all = all == null ? matches : all.union(matches);
     }
     return all;
+  }
+
+  private KeyedStream<CustomerEvent, String> input(
+      KeyedStream<CustomerEvent, String> events, Rule rule) {
+    if (!onlyRelaxed(rule)) {
+      return events;
+    }
+    Set<String> types = new HashSet<>();
+    rule.steps().forEach(step -> types.addAll(step.eventTypes()));
+    DataStream<CustomerEvent> routed =
+        events
+            .filter(new RuleEventTypes(types))
+            .uid(Uids.route(rule.id(), rule.version()))
+            .name("route to " + rule.id());
+    // Filtering keeps the partitioning: no shuffle.
+    return DataStreamUtils.reinterpretAsKeyedStream(routed, keys, Types.STRING);
+  }
+
+  static boolean onlyRelaxed(Rule rule) {
+    for (StepSpec step : rule.steps()) {
+      if (step.contiguity() == StepSpec.Contiguity.STRICT) {
+        return false;
+      }
+    }
+    return true;
   }
 }
