@@ -103,8 +103,13 @@ public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback 
   }
 
   public void produce(String topic, Integer partition, String key, byte[] value) {
+    produce(topic, partition, null, key, value);
+  }
+
+  /** With an explicit record timestamp (e.g. the event time, as producers usually set it). */
+  public void produce(String topic, Integer partition, Long timestamp, String key, byte[] value) {
     try {
-      producer.send(new ProducerRecord<>(topic, partition, key, value)).get();
+      producer.send(new ProducerRecord<>(topic, partition, timestamp, key, value)).get();
     } catch (Exception e) {
       throw new IllegalStateException("cannot produce to " + topic, e);
     }
