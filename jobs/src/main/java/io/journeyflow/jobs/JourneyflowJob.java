@@ -1,6 +1,8 @@
 package io.journeyflow.jobs;
 
 import io.journeyflow.jobs.config.JobOptions;
+import io.journeyflow.jobs.decisions.DecisionEngine;
+import io.journeyflow.jobs.decisions.Policies;
 import io.journeyflow.jobs.io.JobIO;
 import io.journeyflow.jobs.operators.CustomerKeys;
 import io.journeyflow.jobs.operators.DecodeSplitter;
@@ -12,6 +14,7 @@ import io.journeyflow.patterns.RuleSet;
 import io.journeyflow.schema.Action;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
+import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.SuppressionSignal;
 import io.journeyflow.schema.internal.RuleMatch;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -37,14 +40,23 @@ public final class JourneyflowJob {
       new OutputTag<>("dead-letters", new AvroTypeInfo<>(DeadLetter.class));
   static final OutputTag<SuppressionSignal> SUPPRESSIONS =
       new OutputTag<>("suppressions", new AvroTypeInfo<>(SuppressionSignal.class));
+  static final OutputTag<Decision> DECISIONS =
+      new OutputTag<>("decisions", new AvroTypeInfo<>(Decision.class));
 
   private final ReadableConfig config;
   private final RuleSet rules;
+  private final Policies policies;
   private final JobIO io;
 
+  /** With the policies the config names (or the bundled ones). */
   public JourneyflowJob(ReadableConfig config, RuleSet rules, JobIO io) {
+    this(config, rules, Policies.from(config), io);
+  }
+
+  public JourneyflowJob(ReadableConfig config, RuleSet rules, Policies policies, JobIO io) {
     this.config = config;
     this.rules = rules;
+    this.policies = policies;
     this.io = io;
   }
 
@@ -85,7 +97,9 @@ public final class JourneyflowJob {
             .process(
                 new JourneyFunction(
                     rules,
+                    new DecisionEngine(policies),
                     SUPPRESSIONS,
+                    DECISIONS,
                     config.get(JobOptions.CONTEXT_MAX_EVENTS),
                     config.get(JobOptions.CONTEXT_MAX_AGE),
                     config.get(JobOptions.CUSTOMER_IDLE_TTL)),
@@ -95,6 +109,7 @@ public final class JourneyflowJob {
 
     io.actions(actions);
     io.suppressions(actions.getSideOutput(SUPPRESSIONS));
+    io.decisions(actions.getSideOutput(DECISIONS));
     io.deadLetters(
         events.getSideOutput(DEAD_LETTERS).union(accepted.getSideOutput(DEAD_LETTERS)));
   }

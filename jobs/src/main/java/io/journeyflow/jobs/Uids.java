@@ -13,6 +13,7 @@ public final class Uids {
   public static final String SINK_ACTIONS = "sink-actions";
   public static final String SINK_SUPPRESSIONS = "sink-suppressions";
   public static final String SINK_DEAD_LETTERS = "sink-dead-letters";
+  public static final String SINK_DECISIONS = "sink-decisions";
 
   private Uids() {}
 

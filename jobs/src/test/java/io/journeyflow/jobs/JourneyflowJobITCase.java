@@ -11,6 +11,8 @@ import io.journeyflow.patterns.RuleLoader;
 import io.journeyflow.schema.Action;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
+import io.journeyflow.schema.Decision;
+import io.journeyflow.schema.DecisionOutcome;
 import io.journeyflow.schema.SuppressionSignal;
 import io.journeyflow.schema.SuppressionState;
 import java.io.IOException;
@@ -79,6 +81,13 @@ class JourneyflowJobITCase {
       assertThat(help.getTriggeringEvents()).hasSize(2);
       assertThat(help.getContext().getOpenSuppressions()).isNotEmpty();
 
+      List<Decision> gotDecisions =
+          KAFKA.consumeReadCommitted(t.decisions, JourneyflowJobITCase::decision, 2, DEADLINE);
+      assertThat(gotDecisions).extracting(Decision::getOutcome)
+          .containsOnly(DecisionOutcome.SENT);
+      assertThat(gotDecisions).extracting(Decision::getActionId)
+          .containsExactlyInAnyOrderElementsOf(got.stream().map(Action::getActionId).toList());
+
       List<SuppressionSignal> gotSignals =
           KAFKA.consumeReadCommitted(t.signals, JourneyflowJobITCase::signal, 2, DEADLINE);
       assertThat(gotSignals).extracting(SuppressionSignal::getState)
@@ -101,8 +110,10 @@ class JourneyflowJobITCase {
     final String actions = KAFKA.uniqueTopic("actions");
     final String signals = KAFKA.uniqueTopic("signals");
     final String dead = KAFKA.uniqueTopic("dead");
+    final String decisions = KAFKA.uniqueTopic("decisions");
 
     Topics() throws Exception {
+      KAFKA.createTopic(decisions, 1);
       KAFKA.createTopic(input, 2);
       KAFKA.createTopic(actions, 1);
       KAFKA.createTopic(signals, 1);
@@ -117,6 +128,7 @@ class JourneyflowJobITCase {
       conf.set(JobOptions.ACTIONS_TOPIC, actions);
       conf.set(JobOptions.SUPPRESSIONS_TOPIC, signals);
       conf.set(JobOptions.DEAD_LETTER_TOPIC, dead);
+      conf.set(JobOptions.DECISIONS_TOPIC, decisions);
       conf.set(JobOptions.TRANSACTIONAL_ID_PREFIX, input);
       conf.set(JobOptions.STARTING_OFFSETS, "earliest");
       conf.set(JobOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(1));
@@ -142,6 +154,9 @@ class JourneyflowJobITCase {
     Topics t = new Topics();
     JobClient job = start(t.config("json"));
     try {
+      json(t, null, "{\"eventId\":\"k0\",\"eventType\":\"consent.changed\",\"source\":\"web\","
+          + "\"occurredAt\":\"2026-01-01T08:00:00Z\",\"identities\":{\"email\":\"k@x.io\"},"
+          + "\"attributes\":{\"channel\":\"email\",\"purpose\":\"marketing\",\"granted\":true}}");
       json(t, null, "{\"eventId\":\"k1\",\"eventType\":\"cart.item_added\",\"source\":\"shop\","
           + "\"occurredAt\":\"2026-01-01T08:20:00Z\",\"identities\":{\"email\":\"k@x.io\"}}");
       json(t, null, "{\"eventId\":\"k2\",\"eventType\":\"page.viewed\",\"source\":\"web\","
@@ -200,6 +215,14 @@ class JourneyflowJobITCase {
   private static SuppressionSignal signal(byte[] bytes) {
     try {
       return SuppressionSignal.fromByteBuffer(ByteBuffer.wrap(bytes));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Decision decision(byte[] bytes) {
+    try {
+      return Decision.fromByteBuffer(ByteBuffer.wrap(bytes));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -36,7 +36,7 @@ class ReplayITCase {
             "billing-adjustment-after-failed-payment ann SEND_HELP_CONTENT email",
             "billing-contact-after-adjustment ann ROUTE_WITH_CONTEXT chat",
             "outage-inbound-contact bob PROACTIVE_STATUS_UPDATE voice",
-            "cart-abandonment email:cho@example.com SEND_CART_REMINDER null",
+            "cart-abandonment email:cho@example.com SEND_CART_REMINDER email",
             "trial-no-activation accountId:acc-9 SEND_ONBOARDING_TIP email",
             "repeat-contact eve ESCALATE_CASE null",
             "selfservice-to-agent fay ROUTE_WITH_CONTEXT chat");
@@ -48,6 +48,17 @@ class ReplayITCase {
         .extracting(a -> a.get("decidedAt").asText()).containsExactly("2026-11-02T14:00:00Z");
     assertThat(actions).filteredOn(a -> a.get("ruleId").asText().equals("trial-no-activation"))
         .extracting(a -> a.get("decidedAt").asText()).containsExactly("2026-11-04T08:00:00Z");
+
+    // One decision per candidate: Hal never consented to marketing, so his reminder is blocked.
+    List<JsonNode> decisions = read(out.resolve("decisions.jsonl"));
+    assertThat(decisions).hasSize(8);
+    assertThat(decisions).filteredOn(d -> d.get("outcome").asText().equals("SENT")).hasSize(7);
+    JsonNode blocked = decisions.stream()
+        .filter(d -> d.get("outcome").asText().equals("BLOCKED")).findFirst().get();
+    assertThat(blocked.get("customerId").asText()).isEqualTo("hal");
+    assertThat(blocked.get("reason").asText()).isEqualTo("NO_CONSENT");
+    assertThat(blocked.get("explanation").asText()).contains("no channel has consent");
+    assertThat(blocked.get("policyVersion").asText()).isNotBlank();
 
     List<JsonNode> signals = read(out.resolve("suppressions.jsonl"));
     assertThat(signals).extracting(s -> s.get("customerId").asText() + " "
@@ -62,7 +73,7 @@ class ReplayITCase {
     List<JsonNode> dead = read(out.resolve("dead-letters.jsonl"));
     assertThat(dead).extracting(d -> d.get("stage").asText() + " " + d.get("origin").get("line")
             .asText())
-        .containsExactlyInAnyOrder("validate 15", "decode 17", "identity null");
+        .containsExactlyInAnyOrder("validate 17", "decode 19", "identity null");
     assertThat(dead).allSatisfy(d -> assertThat(d.get("error").asText()).isNotBlank());
   }
 

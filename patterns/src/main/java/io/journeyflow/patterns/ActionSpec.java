@@ -9,10 +9,15 @@ import java.util.Map;
 
 /** An action a rule emits per match; channel and parameters may reference matched events. */
 public record ActionSpec(
-    String type, Template channel, int priority, Map<String, Template> parameters)
+    String type, Template channel, int priority, String purpose,
+    Map<String, Template> parameters)
     implements Serializable {
 
   public static final int DEFAULT_PRIORITY = 50;
+  /** Purposes decide which consent and frequency caps apply to an action. */
+  public static final java.util.Set<String> PURPOSES =
+      java.util.Set.of("marketing", "service", "transactional");
+  public static final String DEFAULT_PURPOSE = "service";
 
   public ActionSpec {
     parameters = new LinkedHashMap<>(parameters);
@@ -23,6 +28,7 @@ public record ActionSpec(
     Map<String, String> values = new LinkedHashMap<>();
     parameters.forEach((k, t) -> values.put(k, t.resolve(last)));
     String ch = channel == null ? null : channel.resolve(last);
-    return new ResolvedAction(type, ch == null || ch.isEmpty() ? null : ch, priority, values);
+    return new ResolvedAction(type, ch == null || ch.isEmpty() ? null : ch, priority, purpose,
+        values);
   }
 }

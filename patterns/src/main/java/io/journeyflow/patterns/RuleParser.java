@@ -41,7 +41,7 @@ final class RuleParser {
       Set.of("name", "eventTypes", "eventType", "condition", "contiguity", "times", "oneOrMore",
           "optional", "absent");
   private static final Set<String> ACTION_KEYS = Set.of("type", "channel", "priority",
-      "parameters");
+      "purpose", "parameters");
   private static final Set<String> SUPPRESS_KEYS =
       Set.of("scopes", "releaseOn", "releaseWhen", "maxDuration");
   private static final Set<String> TIMES_KEYS = Set.of("from", "to");
@@ -349,6 +349,13 @@ final class RuleParser {
     }
     Integer priority = m.get("priority") == null ? Integer.valueOf(ActionSpec.DEFAULT_PRIORITY)
         : f.integer(m, "priority", 0);
+    String purpose = f.string(m, "purpose");
+    if (purpose == null) {
+      purpose = ActionSpec.DEFAULT_PURPOSE;
+    } else if (!ActionSpec.PURPOSES.contains(purpose)) {
+      f.error(m.get("purpose"), "unknown purpose '" + purpose + "'",
+          "marketing, service (default) or transactional");
+    }
     Template channel = null;
     YamlNode.Scalar ch = f.scalar(m, "channel");
     if (ch != null) {
@@ -371,7 +378,7 @@ final class RuleParser {
     if (type == null || priority == null) {
       return null;
     }
-    return new ActionSpec(type, channel, priority, parameters);
+    return new ActionSpec(type, channel, priority, purpose, parameters);
   }
 
   private Template template(YamlNode.Scalar s, Set<String> steps) {

@@ -60,6 +60,20 @@ public final class JobOptions {
           .defaultValue("dead-letters")
           .withDescription("Topic of rejected input (Avro DeadLetter).");
 
+  public static final ConfigOption<String> DECISIONS_TOPIC =
+      ConfigOptions.key("journeyflow.output.decisions-topic")
+          .stringType()
+          .defaultValue("decisions")
+          .withDescription("Topic of decision records (Avro Decision), one per candidate action.");
+
+  public static final ConfigOption<String> POLICIES_FILE =
+      ConfigOptions.key("journeyflow.policies.file")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "Decision policy file (consent, suppression, frequency caps); when unset, the"
+                  + " bundled config/policies.yaml.");
+
   public static final ConfigOption<String> DELIVERY_GUARANTEE =
       ConfigOptions.key("journeyflow.output.delivery-guarantee")
           .stringType()

@@ -9,6 +9,8 @@ import io.journeyflow.patterns.RuleSet;
 import io.journeyflow.schema.Action;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
+import io.journeyflow.schema.Decision;
+import io.journeyflow.schema.DecisionOutcome;
 import io.journeyflow.schema.SuppressionSignal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -98,7 +100,8 @@ public final class DemoMain implements Callable<Integer> {
                   new NewTopic(input, INPUT_PARTITIONS, (short) 1),
                   new NewTopic(conf.get(JobOptions.ACTIONS_TOPIC), 1, (short) 1),
                   new NewTopic(conf.get(JobOptions.SUPPRESSIONS_TOPIC), 1, (short) 1),
-                  new NewTopic(conf.get(JobOptions.DEAD_LETTER_TOPIC), 1, (short) 1)))
+                  new NewTopic(conf.get(JobOptions.DEAD_LETTER_TOPIC), 1, (short) 1),
+                  new NewTopic(conf.get(JobOptions.DECISIONS_TOPIC), 1, (short) 1)))
           .all()
           .get();
     }
@@ -127,6 +130,7 @@ public final class DemoMain implements Callable<Integer> {
     String actions = conf.get(JobOptions.ACTIONS_TOPIC);
     String signals = conf.get(JobOptions.SUPPRESSIONS_TOPIC);
     String deadLetters = conf.get(JobOptions.DEAD_LETTER_TOPIC);
+    String decisions = conf.get(JobOptions.DECISIONS_TOPIC);
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "journeyflow-demo-watcher");
@@ -138,13 +142,15 @@ public final class DemoMain implements Callable<Integer> {
     int seenActions = 0;
     int seenSignals = 0;
     int seenDead = 0;
+    int seenDecisions = 0;
     long deadline = System.nanoTime() + timeout.toNanos();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-      consumer.subscribe(List.of(actions, signals, deadLetters));
+      consumer.subscribe(List.of(actions, signals, deadLetters, decisions));
       while (System.nanoTime() < deadline
           && (seenActions < DemoStories.EXPECTED_ACTIONS
               || seenSignals < DemoStories.EXPECTED_SIGNALS
-              || seenDead < DemoStories.EXPECTED_DEAD_LETTERS)) {
+              || seenDead < DemoStories.EXPECTED_DEAD_LETTERS
+              || seenDecisions < DemoStories.EXPECTED_DECISIONS)) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
           ByteBuffer value = ByteBuffer.wrap(record.value());
           try {
@@ -154,6 +160,13 @@ public final class DemoMain implements Callable<Integer> {
             } else if (record.topic().equals(signals)) {
               System.out.println(Printer.describe(SuppressionSignal.fromByteBuffer(value)));
               seenSignals++;
+            } else if (record.topic().equals(decisions)) {
+              // Sent ones show as actions; print the decisions that held something back.
+              Decision decision = Decision.fromByteBuffer(value);
+              if (decision.getOutcome() != DecisionOutcome.SENT) {
+                System.out.println(Printer.describe(decision));
+              }
+              seenDecisions++;
             } else {
               System.out.println(Printer.describe(DeadLetter.fromByteBuffer(value)));
               seenDead++;
@@ -164,11 +177,12 @@ public final class DemoMain implements Callable<Integer> {
         }
       }
     }
-    System.out.printf("%nSeen %d action(s), %d suppression signal(s), %d dead letter(s).%n",
-        seenActions, seenSignals, seenDead);
+    System.out.printf("%nSeen %d decision(s), %d action(s), %d suppression signal(s),"
+        + " %d dead letter(s).%n", seenDecisions, seenActions, seenSignals, seenDead);
     return seenActions >= DemoStories.EXPECTED_ACTIONS
         && seenSignals >= DemoStories.EXPECTED_SIGNALS
-        && seenDead >= DemoStories.EXPECTED_DEAD_LETTERS;
+        && seenDead >= DemoStories.EXPECTED_DEAD_LETTERS
+        && seenDecisions >= DemoStories.EXPECTED_DECISIONS;
   }
 
   private static byte[] bytes(CustomerEvent event) throws java.io.IOException {

@@ -21,6 +21,7 @@ public final class DemoStories {
   static final int EXPECTED_ACTIONS = 4;
   static final int EXPECTED_SIGNALS = 4;
   static final int EXPECTED_DEAD_LETTERS = 1;
+  static final int EXPECTED_DECISIONS = 5;
 
   private DemoStories() {}
 
@@ -43,13 +44,21 @@ public final class DemoStories {
         Map.of()));
     events.add(event("bob-3", "service.restored", "network", null, 480, "c-1002", "out-3",
         Map.of()));
-    // Cho, known only by email: adds to cart and never orders.
-    CustomerEvent cart = event("cho-1", "cart.item_added", "shop", "web", 240, null, null,
-        Map.of("sku", "SKU-123"));
-    cart.getIdentities().clear();
-    cart.getIdentities().put("email", "cho@example.com");
-    events.add(cart);
+    // Cho, known only by email, opted in to marketing email; adds to cart and never orders.
+    events.add(byEmail(event("cho-0", "consent.changed", "web", "web", 10, null, null,
+        Map.of("channel", "email", "purpose", "marketing", "granted", true))));
+    events.add(byEmail(event("cho-1", "cart.item_added", "shop", "web", 240, null, null,
+        Map.of("sku", "SKU-123"))));
+    // Dan abandons a cart too, but never opted in: the reminder is decided, and blocked.
+    events.add(event("dan-1", "cart.item_added", "shop", "app", 250, "c-1004", null,
+        Map.of("sku", "SKU-7")));
     return events;
+  }
+
+  private static CustomerEvent byEmail(CustomerEvent e) {
+    e.getIdentities().clear();
+    e.getIdentities().put("email", "cho@example.com");
+    return e;
   }
 
   /** Clock events a day later, one per partition, so the watermark passes every window end. */

@@ -3,6 +3,7 @@ package io.journeyflow.jobs.demo;
 import io.journeyflow.schema.Action;
 import io.journeyflow.schema.DeadLetter;
 import io.journeyflow.schema.DeadLetterOrigin;
+import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.OpenSuppression;
 import io.journeyflow.schema.SuppressionSignal;
 import io.journeyflow.schema.TriggeringEvent;
@@ -57,6 +58,19 @@ public final class Printer {
         s.getUntil() == null ? "" : " until " + time(s.getUntil()),
         s.getRuleId(),
         s.getReason());
+  }
+
+  public static String describe(Decision d) {
+    return String.format(
+        "DECISION  %-22s %s %s%s  [rule %s, policies %s]%n          %s%s",
+        d.getCustomerId(),
+        d.getActionType(),
+        d.getOutcome(),
+        d.getReason() == null ? "" : " (" + d.getReason() + ")",
+        d.getRuleId(),
+        d.getPolicyVersion(),
+        d.getExplanation(),
+        d.getPolicyValues().isEmpty() ? "" : " " + new TreeMap<>(d.getPolicyValues()));
   }
 
   public static String describe(DeadLetter d) {

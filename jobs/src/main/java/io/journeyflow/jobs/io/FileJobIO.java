@@ -6,6 +6,7 @@ import io.journeyflow.jobs.Uids;
 import io.journeyflow.schema.Action;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
+import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.SuppressionSignal;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,6 +24,7 @@ public final class FileJobIO implements JobIO {
   public static final String ACTIONS_FILE = "actions.jsonl";
   public static final String SUPPRESSIONS_FILE = "suppressions.jsonl";
   public static final String DEAD_LETTERS_FILE = "dead-letters.jsonl";
+  public static final String DECISIONS_FILE = "decisions.jsonl";
 
   private final List<Path> inputs;
   private final Path outDir;
@@ -62,6 +64,15 @@ public final class FileJobIO implements JobIO {
         .setParallelism(1)
         .uid(Uids.SINK_SUPPRESSIONS)
         .name("file suppressions");
+  }
+
+  @Override
+  public void decisions(DataStream<Decision> decisions) {
+    decisions
+        .sinkTo(new JsonLinesFileSink<>(outDir.resolve(DECISIONS_FILE)))
+        .setParallelism(1)
+        .uid(Uids.SINK_DECISIONS)
+        .name("file decisions");
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.journeyflow.jobs.io;
 import io.journeyflow.schema.Action;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
+import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.SuppressionSignal;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -24,4 +25,7 @@ public interface JobIO {
   void suppressions(DataStream<SuppressionSignal> signals);
 
   void deadLetters(DataStream<DeadLetter> deadLetters);
+
+  /** One decision record per candidate action: why it was sent, or not. */
+  void decisions(DataStream<Decision> decisions);
 }

@@ -10,6 +10,7 @@ import io.journeyflow.jobs.config.JobOptions;
 import io.journeyflow.schema.Action;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
+import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.SuppressionSignal;
 import java.util.Locale;
 import java.util.Map;
@@ -77,6 +78,15 @@ public final class KafkaJobIO implements JobIO {
             new Keys.DeadLetterKey()))
         .uid(Uids.SINK_DEAD_LETTERS)
         .name("kafka dead letters");
+  }
+
+  @Override
+  public void decisions(DataStream<Decision> decisions) {
+    decisions
+        .sinkTo(KafkaSinks.avro(sinkSettings(), config.get(JobOptions.DECISIONS_TOPIC),
+            new Keys.DecisionKey()))
+        .uid(Uids.SINK_DECISIONS)
+        .name("kafka decisions");
   }
 
   private KafkaSinkSettings sinkSettings() {

@@ -3,6 +3,7 @@ package io.journeyflow.jobs.io;
 import io.journeyflow.connectors.KeyExtractor;
 import io.journeyflow.schema.Action;
 import io.journeyflow.schema.DeadLetter;
+import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.SuppressionSignal;
 
 /** Kafka record keys of the outputs: the customer, so one customer's records stay in order. */
@@ -23,6 +24,14 @@ final class Keys {
     @Override
     public String key(SuppressionSignal signal) {
       return signal.getCustomerId();
+    }
+  }
+
+  /** Key of a decision record. */
+  static final class DecisionKey implements KeyExtractor<Decision> {
+    @Override
+    public String key(Decision decision) {
+      return decision.getCustomerId();
     }
   }
 

@@ -5,6 +5,7 @@ import io.journeyflow.jobs.Uids;
 import io.journeyflow.schema.Action;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
+import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.SuppressionSignal;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,7 @@ public class MemoryJobIO implements JobIO {
   public final MemorySink<Action> actions = new MemorySink<>();
   public final MemorySink<SuppressionSignal> signals = new MemorySink<>();
   public final MemorySink<DeadLetter> deadLetters = new MemorySink<>();
+  public final MemorySink<Decision> decisions = new MemorySink<>();
 
   public MemoryJobIO(List<Either<DeadLetter, CustomerEvent>> input) {
     this.input = input;
@@ -64,6 +66,11 @@ public class MemoryJobIO implements JobIO {
   @Override
   public void deadLetters(DataStream<DeadLetter> stream) {
     stream.sinkTo(deadLetters).uid(Uids.SINK_DEAD_LETTERS).name("memory dead letters");
+  }
+
+  @Override
+  public void decisions(DataStream<Decision> stream) {
+    stream.sinkTo(decisions).uid(Uids.SINK_DECISIONS).name("memory decisions");
   }
 
   /** Records land in a JVM-wide queue named by the sink: local execution only. */

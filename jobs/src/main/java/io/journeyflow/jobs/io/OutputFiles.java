@@ -22,11 +22,14 @@ public final class OutputFiles {
     sort(dir.resolve(FileJobIO.ACTIONS_FILE), "decidedAt", "customerId", "actionId");
     sort(dir.resolve(FileJobIO.SUPPRESSIONS_FILE), "at", "customerId", "signalId");
     sort(dir.resolve(FileJobIO.DEAD_LETTERS_FILE), "origin", "eventId", "error");
+    sort(dir.resolve(FileJobIO.DECISIONS_FILE), "decidedAt", "customerId", "decisionId");
   }
 
   public static String summary(Path dir) throws IOException {
     return String.format(
-        "replay wrote %d action(s), %d suppression signal(s), %d dead letter(s) to %s",
+        "replay wrote %d decision(s), %d action(s), %d suppression signal(s), %d dead letter(s)"
+            + " to %s",
+        count(dir.resolve(FileJobIO.DECISIONS_FILE)),
         count(dir.resolve(FileJobIO.ACTIONS_FILE)),
         count(dir.resolve(FileJobIO.SUPPRESSIONS_FILE)),
         count(dir.resolve(FileJobIO.DEAD_LETTERS_FILE)),

@@ -1,15 +1,21 @@
 package io.journeyflow.jobs.operators;
 
+import io.journeyflow.jobs.decisions.DecisionEngine;
+import io.journeyflow.jobs.decisions.Profiles;
 import io.journeyflow.patterns.Rule;
 import io.journeyflow.patterns.RuleSet;
 import io.journeyflow.patterns.SuppressSpec;
 import io.journeyflow.schema.Action;
 import io.journeyflow.schema.ContextEvent;
 import io.journeyflow.schema.CustomerEvent;
+import io.journeyflow.schema.Decision;
+import io.journeyflow.schema.DecisionOutcome;
 import io.journeyflow.schema.OpenSuppression;
 import io.journeyflow.schema.SuppressionSignal;
+import io.journeyflow.schema.internal.CustomerProfile;
 import io.journeyflow.schema.internal.MatchedEvent;
 import io.journeyflow.schema.internal.RuleMatch;
+import io.journeyflow.schema.internal.SendRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +29,8 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -32,9 +40,10 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Per customer, in event-time order: keeps the recent-events context, turns rule matches into
- * actions, and runs the suppression lifecycle (open once per scope, release on a release event
- * or at the maximum duration).
+ * Per customer, in event-time order: keeps the recent-events context and the profile, turns
+ * rule matches into candidate actions, decides each against the policies (one decision record
+ * each; sent ones go out as actions), and runs the suppression lifecycle (open once per scope,
+ * release on a release event or at the maximum duration).
  *
  * <p>Events and matches are buffered until the watermark passes their time, because matches
  * reach this operator only when CEP's watermark passes the completing event, usually after
@@ -50,13 +59,17 @@ public final class JourneyFunction
   static final String RECENT = "recent-events";
   static final String OPEN_SUPPRESSIONS = "open-suppressions";
   static final String OPENED_BY = "suppression-opened-by";
+  static final String PROFILE = "profile";
+  static final String SENDS = "sends";
 
   private static final Comparator<RuleMatch> MATCH_ORDER =
       Comparator.comparing(RuleMatch::getRuleId)
           .thenComparing(m -> m.getEvents().get(0).getEvent().getEventId());
 
   private final RuleSet rules;
+  private final DecisionEngine engine;
   private final OutputTag<SuppressionSignal> suppressions;
+  private final OutputTag<Decision> decisions;
   private final int maxRecentEvents;
   private final Duration maxRecentAge;
   private final Duration idleTtl;
@@ -66,17 +79,23 @@ public final class JourneyFunction
   private transient ListState<ContextEvent> recent;
   private transient MapState<String, OpenSuppression> open;
   private transient MapState<String, RuleMatch> openedBy;
+  private transient ValueState<CustomerProfile> profile;
+  private transient ListState<SendRecord> sends;
   private transient Counter actionsOut;
   private transient Counter signalsOut;
 
   public JourneyFunction(
       RuleSet rules,
+      DecisionEngine engine,
       OutputTag<SuppressionSignal> suppressions,
+      OutputTag<Decision> decisions,
       int maxRecentEvents,
       Duration maxRecentAge,
       Duration idleTtl) {
     this.rules = rules;
+    this.engine = engine;
     this.suppressions = suppressions;
+    this.decisions = decisions;
     this.maxRecentEvents = maxRecentEvents;
     this.maxRecentAge = maxRecentAge;
     this.idleTtl = idleTtl;
@@ -111,6 +130,18 @@ public final class JourneyFunction
     openedBy =
         getRuntimeContext()
             .getMapState(new MapStateDescriptor<>(OPENED_BY, Types.STRING, matchType));
+    ValueStateDescriptor<CustomerProfile> profileDescriptor =
+        new ValueStateDescriptor<>(PROFILE, new AvroTypeInfo<>(CustomerProfile.class));
+    profileDescriptor.enableTimeToLive(
+        StateTtlConfig.newBuilder(idleTtl)
+            .updateTtlOnCreateAndWrite()
+            .neverReturnExpired()
+            .cleanupInRocksdbCompactFilter(1000)
+            .build());
+    profile = getRuntimeContext().getState(profileDescriptor);
+    sends =
+        getRuntimeContext()
+            .getListState(new ListStateDescriptor<>(SENDS, new AvroTypeInfo<>(SendRecord.class)));
     actionsOut = getRuntimeContext().getMetricGroup().counter("actions");
     signalsOut = getRuntimeContext().getMetricGroup().counter("suppressionSignals");
   }
@@ -174,8 +205,17 @@ public final class JourneyFunction
         kept.add(e);
       }
     }
+    CustomerProfile p = null;
+    boolean changed = false;
     for (CustomerEvent e : events) {
       kept.add(JourneyRecords.contextEvent(e));
+      if (Profiles.updates(e)) {
+        p = Profiles.apply(changed ? p : profile.value(), e);
+        changed = true;
+      }
+    }
+    if (changed) {
+      profile.update(p);
     }
     int from = Math.max(0, kept.size() - maxRecentEvents);
     recent.update(new ArrayList<>(kept.subList(from, kept.size())));
@@ -197,8 +237,32 @@ public final class JourneyFunction
     open.values().forEach(openNow::add);
     openNow.sort(Comparator.comparing(OpenSuppression::getScope));
     for (Action action : JourneyRecords.actions(rule, match, context, openNow)) {
-      out.collect(action);
+      govern(action, openNow, match.getMatchedAt(), ctx, out);
+    }
+  }
+
+  /** One decision per candidate; a sent action goes out on its decided channel. */
+  private void govern(Action candidate, List<OpenSuppression> openNow, Instant now,
+      OnTimerContext ctx, Collector<Action> out) throws Exception {
+    List<SendRecord> history = new ArrayList<>();
+    Instant forget = now.minus(engine.policies().longestWindow());
+    for (SendRecord s : sends.get()) {
+      if (s.getAt().isAfter(forget)) {
+        history.add(s);
+      }
+    }
+    DecisionEngine.Verdict verdict =
+        engine.decide(candidate, profile.value(), history, openNow, now);
+    ctx.output(decisions,
+        JourneyRecords.decision(candidate, verdict, engine.policies().version(), now));
+    if (verdict.outcome() == DecisionOutcome.SENT) {
+      candidate.setChannel(verdict.channel());
+      out.collect(candidate);
       actionsOut.inc();
+      if (verdict.channel() != null) {
+        history.add(new SendRecord(now, verdict.channel(), candidate.getPurpose()));
+      }
+      sends.update(history);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.journeyflow.jobs.operators;
 
+import io.journeyflow.jobs.decisions.DecisionEngine;
 import io.journeyflow.patterns.ActionSpec;
 import io.journeyflow.patterns.ResolvedAction;
 import io.journeyflow.patterns.Rule;
@@ -7,6 +8,7 @@ import io.journeyflow.schema.Action;
 import io.journeyflow.schema.ActionContext;
 import io.journeyflow.schema.ContextEvent;
 import io.journeyflow.schema.CustomerEvent;
+import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.OpenSuppression;
 import io.journeyflow.schema.SuppressionSignal;
 import io.journeyflow.schema.SuppressionState;
@@ -52,6 +54,7 @@ public final class JourneyRecords {
               .setRuleVersion(rule.version())
               .setJourney(rule.journey())
               .setPriority(resolved.priority())
+              .setPurpose(resolved.purpose())
               .setParameters(resolved.parameters())
               .setTriggeringEvents(triggering)
               .setContext(context)
@@ -96,6 +99,31 @@ public final class JourneyRecords {
         .setJourney(opened.getJourney())
         .setAt(at)
         .setUntil(null)
+        .build();
+  }
+
+  /** The decision record of a candidate action. */
+  public static Decision decision(
+      Action a, DecisionEngine.Verdict verdict, String policyVersion, Instant at) {
+    return Decision.newBuilder()
+        .setDecisionId(id("decision", a.getActionId(), 0, 0, verdict.outcome().name()))
+        .setActionId(a.getActionId())
+        .setCustomerId(a.getCustomerId())
+        .setRuleId(a.getRuleId())
+        .setRuleVersion(a.getRuleVersion())
+        .setJourney(a.getJourney())
+        .setActionType(a.getActionType())
+        .setPurpose(a.getPurpose())
+        .setPriority(a.getPriority())
+        .setRequestedChannel(a.getChannel())
+        .setChannel(verdict.channel())
+        .setOutcome(verdict.outcome())
+        .setReason(verdict.reason())
+        .setExplanation(verdict.explanation())
+        .setPolicyValues(verdict.values())
+        .setPolicyVersion(policyVersion)
+        .setTriggeringEvents(a.getTriggeringEvents())
+        .setDecidedAt(at)
         .build();
   }
 

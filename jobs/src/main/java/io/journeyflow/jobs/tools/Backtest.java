@@ -12,6 +12,7 @@ import io.journeyflow.patterns.RuleSet;
 import io.journeyflow.schema.Action;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
+import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.SuppressionSignal;
 import io.journeyflow.schema.SuppressionState;
 import io.journeyflow.schema.TriggeringEvent;
@@ -96,17 +97,19 @@ public final class Backtest {
   }
 
   private RuleReport report(Rule rule, Outcome cand, Outcome base) {
-    List<Action> actions = cand.actions.stream()
-        .filter(a -> a.getRuleId().equals(rule.id())).toList();
+    List<Decision> decisions = cand.decisions.stream()
+        .filter(d -> d.getRuleId().equals(rule.id())).toList();
     Set<String> matches = new HashSet<>();
     Set<String> customers = new HashSet<>();
     Map<String, Long> outcomes = new TreeMap<>();
-    for (Action a : actions) {
-      matches.add(a.getCustomerId() + "|" + ids(a));
-      customers.add(a.getCustomerId());
-      // Every action is sent until governed decisions (consent, caps, quiet hours) exist.
-      outcomes.merge("SENT", 1L, Long::sum);
+    for (Decision d : decisions) {
+      matches.add(d.getCustomerId() + "|" + ids(d.getTriggeringEvents()));
+      customers.add(d.getCustomerId());
+      String outcome = d.getOutcome().name() + (d.getReason() == null ? "" : ":" + d.getReason());
+      outcomes.merge(outcome, 1L, Long::sum);
     }
+    List<Action> actions = cand.actions.stream()
+        .filter(a -> a.getRuleId().equals(rule.id())).toList();
     long suppressions = cand.signals.stream()
         .filter(s -> s.getRuleId().equals(rule.id()) && s.getState() == SuppressionState.SUPPRESS)
         .count();
@@ -129,15 +132,16 @@ public final class Backtest {
     Set<String> keys = new HashSet<>();
     for (Action a : actions) {
       if (a.getRuleId().equals(ruleId)) {
-        keys.add(a.getCustomerId() + "|" + a.getActionType() + "|" + ids(a));
+        keys.add(a.getCustomerId() + "|" + a.getActionType() + "|"
+            + ids(a.getTriggeringEvents()));
       }
     }
     return keys;
   }
 
-  private static String ids(Action a) {
+  private static String ids(List<TriggeringEvent> events) {
     StringBuilder ids = new StringBuilder();
-    for (TriggeringEvent t : a.getTriggeringEvents()) {
+    for (TriggeringEvent t : events) {
       ids.append(t.getEventId()).append(',');
     }
     return ids.toString();
@@ -152,8 +156,8 @@ public final class Backtest {
   }
 
   /** Actions, signals and counts of one local run. */
-  private record Outcome(
-      List<Action> actions, List<SuppressionSignal> signals, long events, long deadLetters) {}
+  private record Outcome(List<Action> actions, List<Decision> decisions,
+      List<SuppressionSignal> signals, long events, long deadLetters) {}
 
   private Outcome execute(RuleSet rules, String what) throws Exception {
     Configuration conf = new Configuration(base);
@@ -181,9 +185,10 @@ public final class Backtest {
     double secs = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
     progress.println("\r" + what + " " + Progress.bar(counter.count(), Math.max(total, 0),
         counter.count() / secs));
-    Outcome outcome = new Outcome(io.actions.results(), io.signals.results(), counter.count(),
-        io.deadLetters.results().size());
+    Outcome outcome = new Outcome(io.actions.results(), io.decisions.results(),
+        io.signals.results(), counter.count(), io.deadLetters.results().size());
     io.actions.clear();
+    io.decisions.clear();
     io.signals.clear();
     io.deadLetters.clear();
     return outcome;
@@ -234,21 +239,22 @@ public final class Backtest {
   public static void print(Report r, PrintStream out) {
     out.printf("%nBacktest over %,d event(s) (%,d rejected as dead letters) in %.1f s%n%n",
         r.events(), r.deadLetters(), r.seconds());
-    String header = String.format("%-42s %8s %8s %10s %10s", "rule", "matches", "actions",
-        "customers", "suppress");
+    String header = String.format("%-42s %8s %8s %8s %10s %10s", "rule", "matches",
+        "decided", "sent", "customers", "suppress");
     out.println(header + (r.compared() ? String.format(" %8s %8s", "added", "removed") : ""));
     out.println("-".repeat(header.length() + (r.compared() ? 18 : 0)));
     for (RuleReport rule : r.rules()) {
-      long actions = rule.actionsByOutcome().values().stream().mapToLong(Long::longValue).sum();
-      out.printf("%-42s %8d %8d %10d %10d", rule.ruleId() + " v" + rule.version(),
-          rule.matches(), actions, rule.customers(), rule.suppressions());
+      long decided = rule.actionsByOutcome().values().stream().mapToLong(Long::longValue).sum();
+      out.printf("%-42s %8d %8d %8d %10d %10d", rule.ruleId() + " v" + rule.version(),
+          rule.matches(), decided, rule.actionsByOutcome().getOrDefault("SENT", 0L),
+          rule.customers(), rule.suppressions());
       if (r.compared()) {
         out.printf(" %8d %8d", rule.added(), rule.removed());
       }
       out.println();
     }
     for (RuleReport rule : r.rules()) {
-      if (!rule.examples().isEmpty()) {
+      if (!rule.actionsByOutcome().isEmpty()) {
         out.printf("%n%s: actions by outcome %s; examples:%n", rule.ruleId(),
             new LinkedHashMap<>(rule.actionsByOutcome()));
         rule.examples().forEach(e -> out.println("  " + e));

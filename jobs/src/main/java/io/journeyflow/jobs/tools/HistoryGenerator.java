@@ -21,8 +21,8 @@ import java.util.Random;
 public final class HistoryGenerator {
 
   /** Expected counts for a generated history. */
-  public record Expected(long events, long cartReminders, long selfserviceRoutes,
-      long onboardingTips, long escalations) {}
+  public record Expected(long events, long cartReminders, long cartBlocked,
+      long selfserviceRoutes, long onboardingTips, long escalations) {}
 
   private static final Instant START = Instant.parse("2026-10-01T00:00:00Z");
   private static final String[] NOISE = {"page.viewed", "login.succeeded", "invoice.issued"};
@@ -35,6 +35,7 @@ public final class HistoryGenerator {
     Random random = new Random(seed);
     long events = 0;
     long carts = 0;
+    long blocked = 0;
     long routes = 0;
     long tips = 0;
     long escalations = 0;
@@ -45,8 +46,15 @@ public final class HistoryGenerator {
         int n = 0;
         switch (c % 10) {
           case 0 -> {
+            n += line(out, customer, n, "consent.changed", t0.minus(Duration.ofDays(1)),
+                Map.of("channel", "email", "purpose", "marketing", "granted", true));
             n += line(out, customer, n, "cart.item_added", t0, Map.of("sku", "SKU-" + c));
             carts++;
+          }
+          case 5 -> {
+            // No marketing consent: the reminder is decided, and blocked.
+            n += line(out, customer, n, "cart.item_added", t0, Map.of("sku", "SKU-" + c));
+            blocked++;
           }
           case 1 -> {
             n += line(out, customer, n, "cart.item_added", t0, Map.of("sku", "SKU-" + c));
@@ -79,7 +87,7 @@ public final class HistoryGenerator {
         events += n;
       }
     }
-    return new Expected(events, carts, routes, tips, escalations);
+    return new Expected(events, carts, blocked, routes, tips, escalations);
   }
 
   private static int line(BufferedWriter out, String customer, int n, String type, Instant at,

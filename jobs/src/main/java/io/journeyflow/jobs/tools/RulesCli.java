@@ -272,9 +272,10 @@ public final class RulesCli implements Runnable {
     @Override
     public Integer call() throws Exception {
       HistoryGenerator.Expected e = HistoryGenerator.write(out, customers, noise, seed);
-      System.out.printf("wrote %,d events to %s; expected actions: cart-abandonment %d,"
-          + " selfservice-to-agent %d, trial-no-activation %d, repeat-contact %d%n", e.events(),
-          out, e.cartReminders(), e.selfserviceRoutes(), e.onboardingTips(), e.escalations());
+      System.out.printf("wrote %,d events to %s; expected actions sent: cart-abandonment %d"
+          + " (and %d blocked for lack of consent), selfservice-to-agent %d,"
+          + " trial-no-activation %d, repeat-contact %d%n", e.events(), out, e.cartReminders(),
+          e.cartBlocked(), e.selfserviceRoutes(), e.onboardingTips(), e.escalations());
       return 0;
     }
   }

@@ -5,11 +5,15 @@ import static io.journeyflow.jobs.testing.Events.event;
 import static io.journeyflow.jobs.testing.Events.millis;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.journeyflow.jobs.decisions.DecisionEngine;
+import io.journeyflow.jobs.decisions.Policies;
+import io.journeyflow.jobs.decisions.PolicyLoader;
 import io.journeyflow.jobs.testing.TestRules;
 import io.journeyflow.patterns.RuleSet;
 import io.journeyflow.schema.Action;
 import io.journeyflow.schema.ContextEvent;
 import io.journeyflow.schema.CustomerEvent;
+import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.SuppressionSignal;
 import io.journeyflow.schema.SuppressionState;
 import io.journeyflow.schema.internal.MatchedEvent;
@@ -35,6 +39,18 @@ class JourneyFunctionTest {
 
   private static final OutputTag<SuppressionSignal> SIGNALS =
       new OutputTag<>("signals", new AvroTypeInfo<>(SuppressionSignal.class));
+
+  private static final OutputTag<Decision> DECISIONS =
+      new OutputTag<>("decisions", new AvroTypeInfo<>(Decision.class));
+  private static final Policies POLICIES = defaultPolicies();
+
+  private static Policies defaultPolicies() {
+    try {
+      return PolicyLoader.loadDefault();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 
   private static final RuleSet RULES =
       TestRules.of(
@@ -70,7 +86,8 @@ class JourneyFunctionTest {
         new KeyedTwoInputStreamOperatorTestHarness<>(
             new KeyedCoProcessOperator<>(
                 new JourneyFunction(
-                    RULES, SIGNALS, maxRecent, Duration.ofDays(30), Duration.ofDays(90))),
+                    RULES, new DecisionEngine(POLICIES), SIGNALS, DECISIONS, maxRecent,
+                    Duration.ofDays(30), Duration.ofDays(90))),
             new CustomerKeys(List.of("customerId")),
             RuleMatch::getCustomerId,
             Types.STRING);
@@ -152,9 +169,9 @@ class JourneyFunctionTest {
       assertThat(release.getAt()).isEqualTo(at(30));
       assertThat(release.getScopes()).containsExactly("marketing", "sales");
       assertThat(release.getReason()).contains("issue.resolved");
-      // Only the recent-events context remains; the max-duration timer is still registered
-      // and finds nothing to release.
-      assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+      // Only the recent-events context and the send history (for caps) remain; the
+      // max-duration timer is still registered and finds nothing to release.
+      assertThat(h.numKeyedStateEntries()).isEqualTo(2);
       h.processBothWatermarks(new Watermark(millis(200)));
       assertThat(signals(h)).hasSize(2);
       assertThat(h.numEventTimeTimers()).isZero();

@@ -46,7 +46,9 @@ class BacktestTopicITCase {
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true);
     Backtest.Report all = new Backtest(source, Instant.EPOCH,
         Instant.parse("2030-01-01T00:00:00Z"), 1, conf, quiet).run(rules, null);
-    assertThat(all.rules().get(0).matches()).isEqualTo(10);
+    assertThat(all.rules().get(0).matches()).isEqualTo(20);
+    assertThat(all.rules().get(0).actionsByOutcome())
+        .containsEntry("SENT", 10L).containsEntry("BLOCKED:NO_CONSENT", 10L);
     assertThat(all.events()).isEqualTo(Files.readAllLines(history).size());
 
     // A range that ends before any event: nothing is read, nothing matches.

@@ -74,10 +74,14 @@ class RulesCliTest {
     Files.writeString(dir.resolve("cart-abandonment.test.yaml"), """
         cases:
           - name: reminder
-            events: [{at: +0h, type: cart.item_added, attributes: {sku: S1}}]
+            events:
+              - {at: +0h, type: consent.changed, attributes: {purpose: marketing, granted: true}}
+              - {at: +0h, type: cart.item_added, attributes: {sku: S1}}
             expect: {actions: [{type: SEND_CART_REMINDER, parameters: {sku: S1}}]}
           - name: wrong expectation
-            events: [{at: +0h, type: cart.item_added, attributes: {sku: S1}}]
+            events:
+              - {at: +0h, type: consent.changed, attributes: {purpose: marketing, granted: true}}
+              - {at: +0h, type: cart.item_added, attributes: {sku: S1}}
             expect: {actions: [{type: SEND_CART_REMINDER, channel: sms}]}
         """);
     int exit = RulesCli.test(dir, null, out);
@@ -86,7 +90,7 @@ class RulesCliTest {
         .contains("PASS cart-abandonment > reminder")
         .contains("FAIL cart-abandonment > wrong expectation")
         .contains("missing:  [{type: SEND_CART_REMINDER, channel: sms}]")
-        .contains("actual:   [{type: SEND_CART_REMINDER, channel: null")
+        .contains("actual:   [{type: SEND_CART_REMINDER, channel: email")
         .contains("1 passed, 1 failed");
   }
 
@@ -108,11 +112,15 @@ class RulesCliTest {
     assertThat(exit).isZero();
     assertThat(expected.cartReminders()).isEqualTo(50);
     String table = output();
-    assertThat(table).containsPattern("cart-abandonment v1\\s+50\\s+50\\s+50\\s+0\\s+0\\s+0")
-        .containsPattern("selfservice-to-agent v1\\s+50\\s+50\\s+50")
-        .containsPattern("trial-no-activation v1\\s+50\\s+50\\s+50")
-        .containsPattern("repeat-contact v1\\s+50\\s+50\\s+50")
-        .containsPattern("outage-inbound-contact v1\\s+0\\s+0")
+    assertThat(expected.cartBlocked()).isEqualTo(50);
+    // matches, decided, sent, customers, suppressions, added, removed
+    assertThat(table).containsPattern("cart-abandonment v1\\s+100\\s+100\\s+50\\s+100\\s+0\\s+0"
+            + "\\s+0")
+        .contains("actions by outcome {BLOCKED:NO_CONSENT=50, SENT=50}")
+        .containsPattern("selfservice-to-agent v1\\s+50\\s+50\\s+50\\s+50")
+        .containsPattern("trial-no-activation v1\\s+50\\s+50\\s+50\\s+50")
+        .containsPattern("repeat-contact v1\\s+50\\s+50\\s+50\\s+50")
+        .containsPattern("outage-inbound-contact v1\\s+0\\s+0\\s+0")
         .contains("Backtest over " + String.format("%,d", expected.events()) + " event(s)");
     assertThat(Files.readString(report)).contains("\"ruleId\" : \"cart-abandonment\"");
   }
@@ -137,7 +145,8 @@ class RulesCliTest {
     }
     // 20 customers with three contacts: each now matches on contacts 1-2 (added) instead of
     // 1-2-3 (removed); the third contact starts no match of its own.
-    assertThat(output()).containsPattern("repeat-contact v2\\s+20\\s+20\\s+20\\s+0\\s+20\\s+20");
+    assertThat(output())
+        .containsPattern("repeat-contact v2\\s+20\\s+20\\s+20\\s+20\\s+0\\s+20\\s+20");
   }
 
   @Test

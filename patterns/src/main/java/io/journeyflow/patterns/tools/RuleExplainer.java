@@ -35,7 +35,8 @@ public final class RuleExplainer {
     }).append('\n');
     out.append("\nThen emits:\n");
     for (ActionSpec a : rule.actions()) {
-      out.append("  - ").append(a.type()).append(", priority ").append(a.priority());
+      out.append("  - ").append(a.type()).append(" (").append(a.purpose()).append("), priority ")
+          .append(a.priority());
       if (a.channel() != null) {
         out.append(", channel ").append(a.channel().text());
       }

@@ -1,0 +1,113 @@
+package io.journeyflow.jobs.decisions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.journeyflow.patterns.Durations;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Reads and checks a policy file; every problem is reported, none is guessed around. */
+public final class PolicyLoader {
+
+  /** The bundled defaults, a copy of config/policies.yaml. */
+  public static final String CLASSPATH = "journeyflow/policies.yaml";
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final Set<String> PURPOSES = Set.of("marketing", "service", "transactional");
+
+  private PolicyLoader() {}
+
+  public static Policies load(Path file) throws IOException {
+    return parse(file.toString(), Files.readString(file));
+  }
+
+  public static Policies loadDefault() throws IOException {
+    try (InputStream in = PolicyLoader.class.getClassLoader().getResourceAsStream(CLASSPATH)) {
+      if (in == null) {
+        throw new IOException("missing resource " + CLASSPATH);
+      }
+      return parse(CLASSPATH, new String(in.readAllBytes(),
+          java.nio.charset.StandardCharsets.UTF_8));
+    }
+  }
+
+  /** Throws {@link IllegalArgumentException} listing every problem of the text. */
+  public static Policies parse(String name, String text) throws IOException {
+    JsonNode root = YAML.readTree(text);
+    List<String> problems = new ArrayList<>();
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException(name + ": a policy file must be a mapping");
+    }
+    String version = root.path("version").asText("");
+    if (version.isBlank()) {
+      problems.add("'version' is required (it is recorded in every decision)");
+    }
+    JsonNode defaults = root.path("defaults");
+    String zone = defaults.path("timeZone").asText("UTC");
+    try {
+      ZoneId.of(zone);
+    } catch (DateTimeException e) {
+      problems.add("defaults.timeZone: unknown time zone '" + zone + "'");
+    }
+    List<String> channels = new ArrayList<>();
+    defaults.path("channelPreferences").forEach(c -> channels.add(c.asText()));
+    Map<String, Boolean> consent = new LinkedHashMap<>();
+    defaults.path("consent").fields().forEachRemaining(e -> {
+      if (!PURPOSES.contains(e.getKey())) {
+        problems.add("defaults.consent: unknown purpose '" + e.getKey() + "'");
+      } else if (!e.getValue().isBoolean()) {
+        problems.add("defaults.consent." + e.getKey() + " must be true or false");
+      } else {
+        consent.put(e.getKey(), e.getValue().booleanValue());
+      }
+    });
+    for (String purpose : PURPOSES) {
+      consent.putIfAbsent(purpose, !purpose.equals("marketing"));
+    }
+    Map<String, String> scopes = new LinkedHashMap<>();
+    root.path("suppression").fields().forEachRemaining(e -> {
+      if (!PURPOSES.contains(e.getKey())) {
+        problems.add("suppression: unknown purpose '" + e.getKey() + "'");
+      }
+      scopes.put(e.getKey(), e.getValue().asText());
+    });
+    List<Policies.Cap> caps = new ArrayList<>();
+    int i = 0;
+    for (JsonNode cap : root.path("frequencyCaps")) {
+      String where = "frequencyCaps[" + i++ + "]";
+      String purpose = cap.path("purpose").asText("any");
+      String channel = cap.path("channel").asText("any");
+      int max = cap.path("max").asInt(-1);
+      String per = cap.path("per").asText("");
+      if (!purpose.equals("any") && !PURPOSES.contains(purpose)) {
+        problems.add(where + ": unknown purpose '" + purpose + "'");
+      }
+      if (max < 0) {
+        problems.add(where + ": 'max' must be a whole number >= 0");
+      }
+      boolean calendarDay = per.equals("calendar-day");
+      Duration window = calendarDay ? null : Durations.parse(per);
+      if (!calendarDay && (window == null || window.isZero())) {
+        problems.add(where + ": bad 'per' '" + per + "' (a duration such as 7d, or"
+            + " calendar-day)");
+      }
+      caps.add(new Policies.Cap(purpose, channel, max, window, calendarDay));
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(name + ": " + String.join("; ", problems));
+    }
+    return new Policies(version, zone, List.copyOf(channels), Map.copyOf(consent),
+        Map.copyOf(scopes), List.copyOf(caps));
+  }
+}
