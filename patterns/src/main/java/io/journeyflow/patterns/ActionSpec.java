@@ -9,7 +9,7 @@ import java.util.Map;
 
 /** An action a rule emits per match; channel and parameters may reference matched events. */
 public record ActionSpec(
-    String type, Template channel, int priority, String purpose,
+    String type, Template channel, int priority, String purpose, boolean discardInQuietHours,
     Map<String, Template> parameters)
     implements Serializable {
 
@@ -29,6 +29,6 @@ public record ActionSpec(
     parameters.forEach((k, t) -> values.put(k, t.resolve(last)));
     String ch = channel == null ? null : channel.resolve(last);
     return new ResolvedAction(type, ch == null || ch.isEmpty() ? null : ch, priority, purpose,
-        values);
+        discardInQuietHours, values);
   }
 }

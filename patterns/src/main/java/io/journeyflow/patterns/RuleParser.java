@@ -41,7 +41,7 @@ final class RuleParser {
       Set.of("name", "eventTypes", "eventType", "condition", "contiguity", "times", "oneOrMore",
           "optional", "absent");
   private static final Set<String> ACTION_KEYS = Set.of("type", "channel", "priority",
-      "purpose", "parameters");
+      "purpose", "onQuietHours", "parameters");
   private static final Set<String> SUPPRESS_KEYS =
       Set.of("scopes", "releaseOn", "releaseWhen", "maxDuration");
   private static final Set<String> TIMES_KEYS = Set.of("from", "to");
@@ -356,6 +356,11 @@ final class RuleParser {
       f.error(m.get("purpose"), "unknown purpose '" + purpose + "'",
           "marketing, service (default) or transactional");
     }
+    String onQuiet = f.string(m, "onQuietHours");
+    if (onQuiet != null && !onQuiet.equals("defer") && !onQuiet.equals("discard")) {
+      f.error(m.get("onQuietHours"), "unknown onQuietHours '" + onQuiet + "'",
+          "defer (default: send when the quiet hours end) or discard");
+    }
     Template channel = null;
     YamlNode.Scalar ch = f.scalar(m, "channel");
     if (ch != null) {
@@ -378,7 +383,8 @@ final class RuleParser {
     if (type == null || priority == null) {
       return null;
     }
-    return new ActionSpec(type, channel, priority, purpose, parameters);
+    return new ActionSpec(type, channel, priority, purpose, "discard".equals(onQuiet),
+        parameters);
   }
 
   private Template template(YamlNode.Scalar s, Set<String> steps) {

@@ -16,7 +16,7 @@ import java.util.Map;
 
 /**
  * Decides one candidate action against the policies, in their documented order (consent,
- * suppression, frequency caps), and says why. Plain logic: state is passed in.
+ * suppression, frequency caps, quiet hours), and says why. Plain logic: state is passed in.
  */
 public final class DecisionEngine implements Serializable {
 
@@ -26,7 +26,15 @@ public final class DecisionEngine implements Serializable {
       String reason,
       String channel,
       String explanation,
-      Map<String, String> values) {}
+      Map<String, String> values,
+      Instant deferredUntil) {}
+
+  /** What quiet hours do to an action: defer it, discard it, or nothing (re-decided). */
+  public enum QuietHoursHandling {
+    DEFER,
+    DISCARD,
+    IGNORE
+  }
 
   private final Policies policies;
 
@@ -40,6 +48,11 @@ public final class DecisionEngine implements Serializable {
 
   public Verdict decide(Action a, CustomerProfile profile, List<SendRecord> sends,
       List<OpenSuppression> open, Instant now) {
+    return decide(a, QuietHoursHandling.DEFER, profile, sends, open, now);
+  }
+
+  public Verdict decide(Action a, QuietHoursHandling quiet, CustomerProfile profile,
+      List<SendRecord> sends, List<OpenSuppression> open, Instant now) {
     Map<String, String> values = new LinkedHashMap<>();
     String purpose = a.getPurpose();
     String requested = a.getChannel();
@@ -98,9 +111,27 @@ public final class DecisionEngine implements Serializable {
         values.put(cap.key(), (count + 1) + "/" + cap.max());
       }
     }
+
+    // 4. Quiet hours in the customer's local time.
+    if (channel != null && quiet != QuietHoursHandling.IGNORE) {
+      ZoneId zone = zone(profile);
+      for (Policies.QuietHours q : policies.quietHours()) {
+        if (q.appliesTo(purpose, channel) && q.contains(now.atZone(zone).toLocalTime())) {
+          values.put("quietHours." + channel, q.describe() + ", zone " + zone);
+          if (quiet == QuietHoursHandling.DISCARD) {
+            return blocked("QUIET_HOURS", channel, "inside quiet hours and the rule discards"
+                + " such actions", values);
+          }
+          Instant until = q.end(now, zone);
+          return new Verdict(DecisionOutcome.DEFERRED, null, channel,
+              "deferred to " + until + " (" + until.atZone(zone).toLocalDateTime()
+                  + " local), the end of the quiet hours; decided again then", values, until);
+        }
+      }
+    }
     String explanation = "sent" + (channel == null ? " (internal, no channel)" : " on " + channel)
         + (notes.isEmpty() ? "" : ": " + String.join("; ", notes));
-    return new Verdict(DecisionOutcome.SENT, null, channel, explanation, values);
+    return new Verdict(DecisionOutcome.SENT, null, channel, explanation, values, null);
   }
 
   private long count(Policies.Cap cap, List<SendRecord> sends, Instant now, ZoneId zone) {
@@ -157,6 +188,7 @@ public final class DecisionEngine implements Serializable {
 
   private static Verdict blocked(String reason, String channel, String why,
       Map<String, String> values) {
-    return new Verdict(DecisionOutcome.BLOCKED, reason, channel, "blocked: " + why, values);
+    return new Verdict(DecisionOutcome.BLOCKED, reason, channel, "blocked: " + why, values,
+        null);
   }
 }

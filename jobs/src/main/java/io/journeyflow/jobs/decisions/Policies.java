@@ -12,8 +12,42 @@ public record Policies(
     List<String> defaultChannels,
     Map<String, Boolean> defaultConsent,
     Map<String, String> suppressionScopes,
-    List<Cap> caps)
+    List<Cap> caps,
+    List<QuietHours> quietHours)
     implements Serializable {
+
+  /** No actions of these purposes on these channels between two local times of day. */
+  public record QuietHours(
+      java.util.Set<String> channels, java.util.Set<String> purposes, java.time.LocalTime from,
+      java.time.LocalTime to)
+      implements Serializable {
+
+    public boolean appliesTo(String purpose, String channel) {
+      return channels.contains(channel) && purposes.contains(purpose);
+    }
+
+    /** Whether a local time falls in the window (which may cross midnight). */
+    public boolean contains(java.time.LocalTime t) {
+      return from.isBefore(to) ? !t.isBefore(from) && t.isBefore(to)
+          : !t.isBefore(from) || t.isBefore(to);
+    }
+
+    /** The first instant at or after {@code now} at which the window ends, in {@code zone}. */
+    public java.time.Instant end(java.time.Instant now, java.time.ZoneId zone) {
+      java.time.ZonedDateTime local = now.atZone(zone);
+      java.time.LocalDate day = local.toLocalDate();
+      if (!local.toLocalTime().isBefore(to)) {
+        day = day.plusDays(1); // evening part of a window that crosses midnight
+      }
+      // ZonedDateTime.of moves a time in a DST gap forward and picks the earlier offset in an
+      // overlap: the window ends at the first moment the local clock shows `to`, or later.
+      return java.time.ZonedDateTime.of(day, to, zone).toInstant();
+    }
+
+    public String describe() {
+      return from + "-" + to + " local on " + channels + " for " + purposes;
+    }
+  }
 
   /** At most {@code max} actions of a purpose on a channel per window or calendar day. */
   public record Cap(String purpose, String channel, int max, Duration per, boolean calendarDay)

@@ -104,10 +104,41 @@ public final class PolicyLoader {
       }
       caps.add(new Policies.Cap(purpose, channel, max, window, calendarDay));
     }
+    List<Policies.QuietHours> quiet = new ArrayList<>();
+    i = 0;
+    for (JsonNode q : root.path("quietHours")) {
+      String where = "quietHours[" + i++ + "]";
+      Set<String> qChannels = new java.util.TreeSet<>();
+      q.path("channels").forEach(c -> qChannels.add(c.asText()));
+      Set<String> qPurposes = new java.util.TreeSet<>();
+      q.path("purposes").forEach(c -> qPurposes.add(c.asText()));
+      if (qPurposes.isEmpty()) {
+        qPurposes.addAll(PURPOSES);
+      }
+      for (String purpose : qPurposes) {
+        if (!PURPOSES.contains(purpose)) {
+          problems.add(where + ": unknown purpose '" + purpose + "'");
+        }
+      }
+      if (qChannels.isEmpty()) {
+        problems.add(where + ": 'channels' must list at least one channel");
+      }
+      try {
+        java.time.LocalTime from = java.time.LocalTime.parse(q.path("from").asText(""));
+        java.time.LocalTime to = java.time.LocalTime.parse(q.path("to").asText(""));
+        if (from.equals(to)) {
+          problems.add(where + ": 'from' and 'to' must differ");
+        }
+        quiet.add(new Policies.QuietHours(Set.copyOf(qChannels), Set.copyOf(qPurposes), from,
+            to));
+      } catch (java.time.format.DateTimeParseException e) {
+        problems.add(where + ": 'from' and 'to' must be local times such as \"21:00\"");
+      }
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(name + ": " + String.join("; ", problems));
     }
     return new Policies(version, zone, List.copyOf(channels), Map.copyOf(consent),
-        Map.copyOf(scopes), List.copyOf(caps));
+        Map.copyOf(scopes), List.copyOf(caps), List.copyOf(quiet));
   }
 }

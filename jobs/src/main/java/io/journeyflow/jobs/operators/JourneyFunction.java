@@ -61,6 +61,7 @@ public final class JourneyFunction
   static final String OPENED_BY = "suppression-opened-by";
   static final String PROFILE = "profile";
   static final String SENDS = "sends";
+  static final String DEFERRED = "deferred-actions";
 
   private static final Comparator<RuleMatch> MATCH_ORDER =
       Comparator.comparing(RuleMatch::getRuleId)
@@ -81,6 +82,7 @@ public final class JourneyFunction
   private transient MapState<String, RuleMatch> openedBy;
   private transient ValueState<CustomerProfile> profile;
   private transient ListState<SendRecord> sends;
+  private transient MapState<Long, List<Action>> deferred;
   private transient Counter actionsOut;
   private transient Counter signalsOut;
 
@@ -142,6 +144,10 @@ public final class JourneyFunction
     sends =
         getRuntimeContext()
             .getListState(new ListStateDescriptor<>(SENDS, new AvroTypeInfo<>(SendRecord.class)));
+    deferred =
+        getRuntimeContext()
+            .getMapState(new MapStateDescriptor<>(DEFERRED, Types.LONG,
+                new ListTypeInfo<>(new AvroTypeInfo<>(Action.class))));
     actionsOut = getRuntimeContext().getMetricGroup().counter("actions");
     signalsOut = getRuntimeContext().getMetricGroup().counter("suppressionSignals");
   }
@@ -195,6 +201,21 @@ public final class JourneyFunction
       }
     }
     expire(now, customerId, ctx);
+    List<Action> due = deferred.get(timestamp);
+    if (due != null) {
+      deferred.remove(timestamp);
+      List<OpenSuppression> openNow = openSuppressions();
+      for (Action action : due) {
+        govern(action, DecisionEngine.QuietHoursHandling.IGNORE, openNow, now, ctx, out);
+      }
+    }
+  }
+
+  private List<OpenSuppression> openSuppressions() throws Exception {
+    List<OpenSuppression> openNow = new ArrayList<>();
+    open.values().forEach(openNow::add);
+    openNow.sort(Comparator.comparing(OpenSuppression::getScope));
+    return openNow;
   }
 
   private void remember(List<CustomerEvent> events, Instant now) throws Exception {
@@ -233,17 +254,19 @@ public final class JourneyFunction
     }
     List<ContextEvent> context = new ArrayList<>();
     recent.get().forEach(context::add);
-    List<OpenSuppression> openNow = new ArrayList<>();
-    open.values().forEach(openNow::add);
-    openNow.sort(Comparator.comparing(OpenSuppression::getScope));
-    for (Action action : JourneyRecords.actions(rule, match, context, openNow)) {
-      govern(action, openNow, match.getMatchedAt(), ctx, out);
+    List<OpenSuppression> openNow = openSuppressions();
+    List<Action> candidates = JourneyRecords.actions(rule, match, context, openNow);
+    for (int i = 0; i < candidates.size(); i++) {
+      DecisionEngine.QuietHoursHandling quiet = rule.actions().get(i).discardInQuietHours()
+          ? DecisionEngine.QuietHoursHandling.DISCARD : DecisionEngine.QuietHoursHandling.DEFER;
+      govern(candidates.get(i), quiet, openNow, match.getMatchedAt(), ctx, out);
     }
   }
 
   /** One decision per candidate; a sent action goes out on its decided channel. */
-  private void govern(Action candidate, List<OpenSuppression> openNow, Instant now,
-      OnTimerContext ctx, Collector<Action> out) throws Exception {
+  private void govern(Action candidate, DecisionEngine.QuietHoursHandling quiet,
+      List<OpenSuppression> openNow, Instant now, OnTimerContext ctx, Collector<Action> out)
+      throws Exception {
     List<SendRecord> history = new ArrayList<>();
     Instant forget = now.minus(engine.policies().longestWindow());
     for (SendRecord s : sends.get()) {
@@ -252,11 +275,15 @@ public final class JourneyFunction
       }
     }
     DecisionEngine.Verdict verdict =
-        engine.decide(candidate, profile.value(), history, openNow, now);
+        engine.decide(candidate, quiet, profile.value(), history, openNow, now);
     ctx.output(decisions,
         JourneyRecords.decision(candidate, verdict, engine.policies().version(), now));
-    if (verdict.outcome() == DecisionOutcome.SENT) {
+    if (verdict.outcome() == DecisionOutcome.DEFERRED) {
+      // Decided again when the quiet hours end, against the state of that moment.
+      buffer(deferred, candidate, verdict.deferredUntil().toEpochMilli(), ctx);
+    } else if (verdict.outcome() == DecisionOutcome.SENT) {
       candidate.setChannel(verdict.channel());
+      candidate.setDecidedAt(now); // later than the match when it was deferred
       out.collect(candidate);
       actionsOut.inc();
       if (verdict.channel() != null) {

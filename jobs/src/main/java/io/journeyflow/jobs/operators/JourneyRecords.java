@@ -124,6 +124,7 @@ public final class JourneyRecords {
         .setPolicyVersion(policyVersion)
         .setTriggeringEvents(a.getTriggeringEvents())
         .setDecidedAt(at)
+        .setDeferredUntil(verdict.deferredUntil())
         .build();
   }
 

@@ -13,6 +13,7 @@ import io.journeyflow.schema.Action;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
 import io.journeyflow.schema.Decision;
+import io.journeyflow.schema.DecisionOutcome;
 import io.journeyflow.schema.SuppressionSignal;
 import io.journeyflow.schema.SuppressionState;
 import io.journeyflow.schema.TriggeringEvent;
@@ -56,6 +57,7 @@ public final class Backtest {
       int version,
       long matches,
       Map<String, Long> actionsByOutcome,
+      long deferredFirst,
       long customers,
       long suppressions,
       List<String> examples,
@@ -102,9 +104,20 @@ public final class Backtest {
     Set<String> matches = new HashSet<>();
     Set<String> customers = new HashSet<>();
     Map<String, Long> outcomes = new TreeMap<>();
+    // A deferred action has two decisions: count its final one, and that it waited.
+    Map<String, Decision> finalDecision = new LinkedHashMap<>();
+    long deferred = 0;
     for (Decision d : decisions) {
       matches.add(d.getCustomerId() + "|" + ids(d.getTriggeringEvents()));
       customers.add(d.getCustomerId());
+      if (d.getOutcome() == DecisionOutcome.DEFERRED) {
+        deferred++;
+        finalDecision.putIfAbsent(d.getActionId(), d);
+      } else {
+        finalDecision.put(d.getActionId(), d);
+      }
+    }
+    for (Decision d : finalDecision.values()) {
       String outcome = d.getOutcome().name() + (d.getReason() == null ? "" : ":" + d.getReason());
       outcomes.merge(outcome, 1L, Long::sum);
     }
@@ -124,8 +137,8 @@ public final class Backtest {
       added = now.stream().filter(k -> !before.contains(k)).count();
       removed = before.stream().filter(k -> !now.contains(k)).count();
     }
-    return new RuleReport(rule.id(), rule.version(), matches.size(), outcomes, customers.size(),
-        suppressions, sample, added, removed);
+    return new RuleReport(rule.id(), rule.version(), matches.size(), outcomes, deferred,
+        customers.size(), suppressions, sample, added, removed);
   }
 
   private static Set<String> keys(List<Action> actions, String ruleId) {
@@ -255,8 +268,9 @@ public final class Backtest {
     }
     for (RuleReport rule : r.rules()) {
       if (!rule.actionsByOutcome().isEmpty()) {
-        out.printf("%n%s: actions by outcome %s; examples:%n", rule.ruleId(),
-            new LinkedHashMap<>(rule.actionsByOutcome()));
+        out.printf("%n%s: actions by outcome %s%s; examples:%n", rule.ruleId(),
+            new LinkedHashMap<>(rule.actionsByOutcome()), rule.deferredFirst() == 0 ? ""
+                : " (" + rule.deferredFirst() + " deferred by quiet hours first)");
         rule.examples().forEach(e -> out.println("  " + e));
       }
     }

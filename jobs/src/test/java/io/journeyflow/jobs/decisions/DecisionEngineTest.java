@@ -176,15 +176,60 @@ class DecisionEngineTest {
   }
 
   @Test
+  void marketingInQuietHoursIsDeferredToTheLocalEndOfTheWindow() {
+    CustomerProfile ny = profile(Map.of("sms/marketing", true), "America/New_York", null);
+    // 23:30 in New York (EST, UTC-5) on 2026-01-10: quiet until 08:00 local = 13:00Z next day.
+    Instant lateEvening = Instant.parse("2026-01-11T04:30:00Z");
+    DecisionEngine.Verdict v = ENGINE.decide(action("sms", "marketing"), ny, List.of(),
+        List.of(), lateEvening);
+    assertThat(v.outcome()).isEqualTo(DecisionOutcome.DEFERRED);
+    assertThat(v.deferredUntil()).isEqualTo(Instant.parse("2026-01-11T13:00:00Z"));
+    // At that instant it is 05:30 in Berlin, quiet too; at 10:00 in Berlin it is not.
+    CustomerProfile berlin = profile(Map.of("sms/marketing", true), "Europe/Berlin", null);
+    assertThat(ENGINE.decide(action("sms", "marketing"), berlin, List.of(), List.of(),
+        lateEvening).outcome()).isEqualTo(DecisionOutcome.DEFERRED);
+    assertThat(ENGINE.decide(action("sms", "marketing"), berlin, List.of(), List.of(),
+        Instant.parse("2026-01-11T09:00:00Z")).outcome()).isEqualTo(DecisionOutcome.SENT);
+    // Service messages have no quiet hours by default; a discarding rule blocks instead.
+    assertThat(ENGINE.decide(action("sms", "service"), ny, List.of(), List.of(), lateEvening)
+        .outcome()).isEqualTo(DecisionOutcome.SENT);
+    DecisionEngine.Verdict discarded = ENGINE.decide(action("sms", "marketing"),
+        DecisionEngine.QuietHoursHandling.DISCARD, ny, List.of(), List.of(), lateEvening);
+    assertThat(discarded.reason()).isEqualTo("QUIET_HOURS");
+  }
+
+  @Test
+  void quietHoursEndAcrossDaylightSavingChanges() {
+    // New York springs forward on 2026-03-08 (02:00 -> 03:00): 08:00 EDT is 12:00Z, not 13:00Z.
+    CustomerProfile ny = profile(Map.of("sms/marketing", true), "America/New_York", null);
+    Instant beforeChange = Instant.parse("2026-03-08T04:00:00Z"); // 23:00 EST on the 7th
+    assertThat(ENGINE.decide(action("sms", "marketing"), ny, List.of(), List.of(),
+        beforeChange).deferredUntil()).isEqualTo(Instant.parse("2026-03-08T12:00:00Z"));
+    // And falls back on 2026-11-01: 08:00 EST is 13:00Z.
+    Instant beforeFallBack = Instant.parse("2026-11-01T03:00:00Z"); // 23:00 EDT on Oct 31
+    assertThat(ENGINE.decide(action("sms", "marketing"), ny, List.of(), List.of(),
+        beforeFallBack).deferredUntil()).isEqualTo(Instant.parse("2026-11-01T13:00:00Z"));
+    // A window that ends inside the spring-forward gap ends at the first valid local time.
+    Policies.QuietHours gap = new Policies.QuietHours(java.util.Set.of("sms"),
+        java.util.Set.of("marketing"), java.time.LocalTime.of(1, 0),
+        java.time.LocalTime.of(2, 30));
+    assertThat(gap.end(Instant.parse("2026-03-08T06:30:00Z"),
+        java.time.ZoneId.of("America/New_York")))
+        .isEqualTo(Instant.parse("2026-03-08T07:30:00Z")); // 03:30 EDT
+  }
+
+  @Test
   void invalidPolicyFilesAreRejectedWithEveryProblem() {
     assertThatThrownBy(() -> PolicyLoader.parse("p.yaml", """
         defaults: {timeZone: Mars/Olympus, consent: {promo: true}}
         frequencyCaps: [{purpose: marketing, max: 3, per: weekly}]
+        quietHours: [{channels: [sms], from: "9pm", to: "08:00"}]
         """))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'version' is required")
         .hasMessageContaining("unknown time zone 'Mars/Olympus'")
         .hasMessageContaining("unknown purpose 'promo'")
-        .hasMessageContaining("bad 'per' 'weekly'");
+        .hasMessageContaining("bad 'per' 'weekly'")
+        .hasMessageContaining("must be local times such as");
   }
 }

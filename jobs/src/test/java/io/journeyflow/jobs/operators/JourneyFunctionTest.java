@@ -14,6 +14,7 @@ import io.journeyflow.schema.Action;
 import io.journeyflow.schema.ContextEvent;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.Decision;
+import io.journeyflow.schema.DecisionOutcome;
 import io.journeyflow.schema.SuppressionSignal;
 import io.journeyflow.schema.SuppressionState;
 import io.journeyflow.schema.internal.MatchedEvent;
@@ -82,11 +83,16 @@ class JourneyFunctionTest {
   /** Counting state entries needs the heap backend; everything else runs on RocksDB. */
   private static KeyedTwoInputStreamOperatorTestHarness<String, CustomerEvent, RuleMatch, Action>
       harness(int maxRecent, StateBackend backend) throws Exception {
+    return harness(RULES, maxRecent, backend);
+  }
+
+  private static KeyedTwoInputStreamOperatorTestHarness<String, CustomerEvent, RuleMatch, Action>
+      harness(RuleSet rules, int maxRecent, StateBackend backend) throws Exception {
     var harness =
         new KeyedTwoInputStreamOperatorTestHarness<>(
             new KeyedCoProcessOperator<>(
                 new JourneyFunction(
-                    RULES, new DecisionEngine(POLICIES), SIGNALS, DECISIONS, maxRecent,
+                    rules, new DecisionEngine(POLICIES), SIGNALS, DECISIONS, maxRecent,
                     Duration.ofDays(30), Duration.ofDays(90))),
             new CustomerKeys(List.of("customerId")),
             RuleMatch::getCustomerId,
@@ -239,6 +245,61 @@ class JourneyFunctionTest {
       assertThat(action.getContext().getRecentEvents()).extracting(ContextEvent::getEventId)
           .containsExactly("p3", "p4", "e9");
     }
+  }
+
+  private static final RuleSet PROMO =
+      TestRules.of(
+          """
+          id: promo
+          version: 1
+          description: An offer
+          journey: growth
+          within: 1h
+          steps:
+            - {name: offered, eventTypes: [promo.offered]}
+          actions:
+            - {type: OFFER, channel: sms, purpose: marketing}
+          """);
+
+  @Test
+  void marketingInQuietHoursIsDeferredByTimerThenSent() throws Exception {
+    try (var h = harness(PROMO, 20, new EmbeddedRocksDBStateBackend())) {
+      h.open();
+      CustomerEvent consent = event("c", "consent.changed", "c1", 1);
+      consent.getAttributes().putAll(java.util.Map.of("channel", "sms", "purpose", "marketing",
+          "granted", true));
+      h.processElement1(new StreamRecord<>(consent, millis(1)));
+      CustomerEvent offered = event("o", "promo.offered", "c1", 10); // 00:10 UTC: quiet hours
+      h.processElement1(new StreamRecord<>(offered, millis(10)));
+      h.processElement2(new StreamRecord<>(RuleMatch.newBuilder().setCustomerId("c1")
+          .setRuleId("promo").setRuleVersion(1).setMatchedAt(offered.getOccurredAt())
+          .setEvents(List.of(new MatchedEvent("offered", offered))).build(), millis(10)));
+      h.processBothWatermarks(new Watermark(millis(10)));
+      assertThat(h.extractOutputValues()).isEmpty();
+      List<Decision> decisions = decisions(h);
+      assertThat(decisions).extracting(Decision::getOutcome)
+          .containsExactly(DecisionOutcome.DEFERRED);
+      assertThat(decisions.get(0).getDeferredUntil()).isEqualTo(at(8 * 60));
+
+      h.processBothWatermarks(new Watermark(millis(8 * 60 - 1)));
+      assertThat(h.extractOutputValues()).isEmpty();
+      h.processBothWatermarks(new Watermark(millis(8 * 60)));
+      Action sent = h.extractOutputValues().get(0);
+      assertThat(sent.getChannel()).isEqualTo("sms");
+      assertThat(sent.getDecidedAt()).isEqualTo(at(8 * 60));
+      assertThat(decisions(h)).extracting(Decision::getOutcome)
+          .containsExactly(DecisionOutcome.DEFERRED, DecisionOutcome.SENT);
+      assertThat(decisions(h).get(1).getActionId()).isEqualTo(sent.getActionId());
+    }
+  }
+
+  private static List<Decision> decisions(
+      KeyedTwoInputStreamOperatorTestHarness<String, CustomerEvent, RuleMatch, Action> h) {
+    List<Decision> out = new ArrayList<>();
+    if (h.getSideOutput(DECISIONS) != null) {
+      h.getSideOutput(DECISIONS).forEach(r -> out.add(r.getValue()));
+    }
+    return out;
   }
 
   @Test
