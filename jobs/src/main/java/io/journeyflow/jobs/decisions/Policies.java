@@ -13,7 +13,8 @@ public record Policies(
     Map<String, Boolean> defaultConsent,
     Map<String, String> suppressionScopes,
     List<Cap> caps,
-    List<QuietHours> quietHours)
+    List<QuietHours> quietHours,
+    Duration arbitrationWindow)
     implements Serializable {
 
   /** No actions of these purposes on these channels between two local times of day. */

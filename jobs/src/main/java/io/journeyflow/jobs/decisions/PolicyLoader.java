@@ -135,10 +135,16 @@ public final class PolicyLoader {
         problems.add(where + ": 'from' and 'to' must be local times such as \"21:00\"");
       }
     }
+    String windowText = root.path("arbitration").path("window").asText("0s");
+    Duration window = windowText.matches("0+[a-z]*") ? Duration.ZERO
+        : Durations.parse(windowText);
+    if (window == null) {
+      problems.add("arbitration.window: bad duration '" + windowText + "'");
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(name + ": " + String.join("; ", problems));
     }
     return new Policies(version, zone, List.copyOf(channels), Map.copyOf(consent),
-        Map.copyOf(scopes), List.copyOf(caps), List.copyOf(quiet));
+        Map.copyOf(scopes), List.copyOf(caps), List.copyOf(quiet), window);
   }
 }

@@ -62,6 +62,14 @@ public final class JourneyFunction
   static final String PROFILE = "profile";
   static final String SENDS = "sends";
   static final String DEFERRED = "deferred-actions";
+  static final String CONTEST = "arbitration-candidates";
+
+  /** Who wins a contest: highest priority, then the earliest, then by rule and action id. */
+  static final Comparator<Action> ARBITRATION =
+      Comparator.comparingInt(Action::getPriority).reversed()
+          .thenComparing(Action::getOccurredAt)
+          .thenComparing(Action::getRuleId)
+          .thenComparing(Action::getActionId);
 
   private static final Comparator<RuleMatch> MATCH_ORDER =
       Comparator.comparing(RuleMatch::getRuleId)
@@ -83,6 +91,7 @@ public final class JourneyFunction
   private transient ValueState<CustomerProfile> profile;
   private transient ListState<SendRecord> sends;
   private transient MapState<Long, List<Action>> deferred;
+  private transient MapState<Long, List<Action>> contest;
   private transient Counter actionsOut;
   private transient Counter signalsOut;
 
@@ -148,6 +157,10 @@ public final class JourneyFunction
         getRuntimeContext()
             .getMapState(new MapStateDescriptor<>(DEFERRED, Types.LONG,
                 new ListTypeInfo<>(new AvroTypeInfo<>(Action.class))));
+    contest =
+        getRuntimeContext()
+            .getMapState(new MapStateDescriptor<>(CONTEST, Types.LONG,
+                new ListTypeInfo<>(new AvroTypeInfo<>(Action.class))));
     actionsOut = getRuntimeContext().getMetricGroup().counter("actions");
     signalsOut = getRuntimeContext().getMetricGroup().counter("suppressionSignals");
   }
@@ -188,11 +201,12 @@ public final class JourneyFunction
       remember(events, now);
     }
     List<RuleMatch> matches = pendingMatches.get(timestamp);
+    List<Action> candidates = new ArrayList<>();
     if (matches != null) {
       pendingMatches.remove(timestamp);
       matches.sort(MATCH_ORDER);
       for (RuleMatch match : matches) {
-        decide(match, ctx, out);
+        candidates.addAll(candidates(match, ctx));
       }
     }
     if (events != null) {
@@ -201,6 +215,7 @@ public final class JourneyFunction
       }
     }
     expire(now, customerId, ctx);
+    arbitrate(candidates, timestamp, ctx, out);
     List<Action> due = deferred.get(timestamp);
     if (due != null) {
       deferred.remove(timestamp);
@@ -242,11 +257,11 @@ public final class JourneyFunction
     recent.update(new ArrayList<>(kept.subList(from, kept.size())));
   }
 
-  private void decide(RuleMatch match, OnTimerContext ctx, Collector<Action> out)
-      throws Exception {
+  /** The candidate actions of a match (opening its suppression first, if it has one). */
+  private List<Action> candidates(RuleMatch match, OnTimerContext ctx) throws Exception {
     Rule rule = rules.rule(match.getRuleId());
     if (rule == null) {
-      return; // a match restored from a rule that has since been removed
+      return List.of(); // a match restored from a rule that has since been removed
     }
     SuppressSpec spec = rule.suppress();
     if (spec != null) {
@@ -254,19 +269,85 @@ public final class JourneyFunction
     }
     List<ContextEvent> context = new ArrayList<>();
     recent.get().forEach(context::add);
+    return JourneyRecords.actions(rule, match, context, openSuppressions());
+  }
+
+  /**
+   * Candidates decided at the same time, or within the arbitration window, compete: the
+   * winner among those the policies would let through is decided normally, the other
+   * eligible ones are ARBITRATED_OUT, and ineligible ones get their own blocking decision.
+   */
+  private void arbitrate(List<Action> fresh, long timestamp, OnTimerContext ctx,
+      Collector<Action> out) throws Exception {
+    long window = engine.policies().arbitrationWindow().toMillis();
+    List<Action> due;
+    if (window == 0) {
+      due = fresh;
+    } else {
+      for (Action a : fresh) {
+        long end = timestamp + window;
+        for (Long open : contest.keys()) {
+          end = open >= timestamp ? Math.min(end, open) : end; // join an open window
+        }
+        buffer(contest, a, end, ctx);
+      }
+      due = contest.get(timestamp);
+      if (due == null) {
+        return;
+      }
+      contest.remove(timestamp);
+    }
+    if (due.isEmpty()) {
+      return;
+    }
+    Instant now = Instant.ofEpochMilli(timestamp);
     List<OpenSuppression> openNow = openSuppressions();
-    List<Action> candidates = JourneyRecords.actions(rule, match, context, openNow);
-    for (int i = 0; i < candidates.size(); i++) {
-      DecisionEngine.QuietHoursHandling quiet = rule.actions().get(i).discardInQuietHours()
-          ? DecisionEngine.QuietHoursHandling.DISCARD : DecisionEngine.QuietHoursHandling.DEFER;
-      govern(candidates.get(i), quiet, openNow, match.getMatchedAt(), ctx, out);
+    if (due.size() == 1) {
+      govern(due.get(0), quietHandling(due.get(0)), openNow, now, ctx, out);
+      return;
+    }
+    List<SendRecord> history = history(now);
+    Action winner = null;
+    List<Action> eligible = new ArrayList<>();
+    for (Action a : due) {
+      DecisionOutcome outcome = engine.decide(a, quietHandling(a), profile.value(), history,
+          openNow, now).outcome();
+      if (outcome == DecisionOutcome.SENT || outcome == DecisionOutcome.DEFERRED) {
+        eligible.add(a);
+        winner = winner == null || ARBITRATION.compare(a, winner) < 0 ? a : winner;
+      }
+    }
+    for (Action a : due) {
+      if (a == winner || !eligible.contains(a)) {
+        govern(a, quietHandling(a), openNow, now, ctx, out);
+      } else {
+        Map<String, String> values = new java.util.LinkedHashMap<>();
+        values.put("arbitration.winner", winner.getActionType() + " of rule "
+            + winner.getRuleId() + ", priority " + winner.getPriority());
+        values.put("arbitration.window", engine.policies().arbitrationWindow().toString());
+        DecisionEngine.Verdict lost = new DecisionEngine.Verdict(DecisionOutcome.BLOCKED,
+            "ARBITRATED_OUT", a.getChannel(), "blocked: " + winner.getActionType()
+                + " (priority " + winner.getPriority() + ") won over this action (priority "
+                + a.getPriority() + ")", values, null);
+        ctx.output(decisions,
+            JourneyRecords.decision(a, lost, engine.policies().version(), now));
+      }
     }
   }
 
-  /** One decision per candidate; a sent action goes out on its decided channel. */
-  private void govern(Action candidate, DecisionEngine.QuietHoursHandling quiet,
-      List<OpenSuppression> openNow, Instant now, OnTimerContext ctx, Collector<Action> out)
-      throws Exception {
+  private DecisionEngine.QuietHoursHandling quietHandling(Action a) {
+    Rule rule = rules.rule(a.getRuleId());
+    if (rule != null) {
+      for (io.journeyflow.patterns.ActionSpec spec : rule.actions()) {
+        if (spec.type().equals(a.getActionType()) && spec.discardInQuietHours()) {
+          return DecisionEngine.QuietHoursHandling.DISCARD;
+        }
+      }
+    }
+    return DecisionEngine.QuietHoursHandling.DEFER;
+  }
+
+  private List<SendRecord> history(Instant now) throws Exception {
     List<SendRecord> history = new ArrayList<>();
     Instant forget = now.minus(engine.policies().longestWindow());
     for (SendRecord s : sends.get()) {
@@ -274,6 +355,14 @@ public final class JourneyFunction
         history.add(s);
       }
     }
+    return history;
+  }
+
+  /** One decision per candidate; a sent action goes out on its decided channel. */
+  private void govern(Action candidate, DecisionEngine.QuietHoursHandling quiet,
+      List<OpenSuppression> openNow, Instant now, OnTimerContext ctx, Collector<Action> out)
+      throws Exception {
+    List<SendRecord> history = history(now);
     DecisionEngine.Verdict verdict =
         engine.decide(candidate, quiet, profile.value(), history, openNow, now);
     ctx.output(decisions,

@@ -293,6 +293,53 @@ class JourneyFunctionTest {
     }
   }
 
+  private static RuleSet twoRules(int priorityA, int priorityB) {
+    String rule = """
+        id: %s
+        version: 1
+        description: d
+        journey: j
+        within: 1h
+        steps: [{name: x, eventTypes: [thing.happened]}]
+        actions: [{type: %s, channel: email, priority: %d}]
+        """;
+    return TestRules.of(rule.formatted("beta", "TELL_B", priorityB),
+        rule.formatted("alpha", "TELL_A", priorityA));
+  }
+
+  private static List<Decision> contest(RuleSet rules) throws Exception {
+    try (var h = harness(rules, 20, new EmbeddedRocksDBStateBackend())) {
+      h.open();
+      CustomerEvent e = event("e1", "thing.happened", "c1", 10);
+      h.processElement1(new StreamRecord<>(e, millis(10)));
+      for (String rule : List.of("beta", "alpha")) {
+        h.processElement2(new StreamRecord<>(RuleMatch.newBuilder().setCustomerId("c1")
+            .setRuleId(rule).setRuleVersion(1).setMatchedAt(e.getOccurredAt())
+            .setEvents(List.of(new MatchedEvent("x", e))).build(), millis(10)));
+      }
+      h.processBothWatermarks(new Watermark(millis(10)));
+      assertThat(h.extractOutputValues()).hasSize(1);
+      return decisions(h);
+    }
+  }
+
+  @Test
+  void simultaneousCandidatesAreArbitratedByPriority() throws Exception {
+    List<Decision> d = contest(twoRules(20, 80));
+    assertThat(d).extracting(x -> x.getRuleId() + " " + x.getOutcome() + " " + x.getReason())
+        .containsExactlyInAnyOrder("beta SENT null", "alpha BLOCKED ARBITRATED_OUT");
+    Decision lost = d.stream().filter(x -> x.getRuleId().equals("alpha")).findFirst().get();
+    assertThat(lost.getPolicyValues()).containsEntry("arbitration.winner",
+        "TELL_B of rule beta, priority 80");
+  }
+
+  @Test
+  void arbitrationTieIsBrokenDeterministicallyByRuleId() throws Exception {
+    assertThat(contest(twoRules(50, 50)))
+        .extracting(x -> x.getRuleId() + " " + x.getOutcome())
+        .containsExactlyInAnyOrder("alpha SENT", "beta BLOCKED");
+  }
+
   private static List<Decision> decisions(
       KeyedTwoInputStreamOperatorTestHarness<String, CustomerEvent, RuleMatch, Action> h) {
     List<Decision> out = new ArrayList<>();
