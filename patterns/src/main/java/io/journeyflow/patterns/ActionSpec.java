@@ -10,7 +10,7 @@ import java.util.Map;
 /** An action a rule emits per match; channel and parameters may reference matched events. */
 public record ActionSpec(
     String type, Template channel, int priority, String purpose, boolean discardInQuietHours,
-    Map<String, Template> parameters)
+    boolean requiresApproval, Map<String, Template> parameters)
     implements Serializable {
 
   public static final int DEFAULT_PRIORITY = 50;

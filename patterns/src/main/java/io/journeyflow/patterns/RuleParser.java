@@ -41,7 +41,7 @@ final class RuleParser {
       Set.of("name", "eventTypes", "eventType", "condition", "contiguity", "times", "oneOrMore",
           "optional", "absent");
   private static final Set<String> ACTION_KEYS = Set.of("type", "channel", "priority",
-      "purpose", "onQuietHours", "parameters");
+      "purpose", "onQuietHours", "requiresApproval", "parameters");
   private static final Set<String> SUPPRESS_KEYS =
       Set.of("scopes", "releaseOn", "releaseWhen", "maxDuration");
   private static final Set<String> TIMES_KEYS = Set.of("from", "to");
@@ -384,7 +384,7 @@ final class RuleParser {
       return null;
     }
     return new ActionSpec(type, channel, priority, purpose, "discard".equals(onQuiet),
-        parameters);
+        f.bool(m, "requiresApproval"), parameters);
   }
 
   private Template template(YamlNode.Scalar s, Set<String> steps) {

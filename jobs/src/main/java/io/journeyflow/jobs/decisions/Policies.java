@@ -14,7 +14,8 @@ public record Policies(
     Map<String, String> suppressionScopes,
     List<Cap> caps,
     List<QuietHours> quietHours,
-    Duration arbitrationWindow)
+    Duration arbitrationWindow,
+    Duration approvalExpiry)
     implements Serializable {
 
   /** No actions of these purposes on these channels between two local times of day. */

@@ -141,10 +141,15 @@ public final class PolicyLoader {
     if (window == null) {
       problems.add("arbitration.window: bad duration '" + windowText + "'");
     }
+    String expiryText = root.path("approval").path("expiry").asText("48h");
+    Duration expiry = Durations.parse(expiryText);
+    if (expiry == null || expiry.isZero()) {
+      problems.add("approval.expiry: bad duration '" + expiryText + "'");
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(name + ": " + String.join("; ", problems));
     }
     return new Policies(version, zone, List.copyOf(channels), Map.copyOf(consent),
-        Map.copyOf(scopes), List.copyOf(caps), List.copyOf(quiet), window);
+        Map.copyOf(scopes), List.copyOf(caps), List.copyOf(quiet), window, expiry);
   }
 }

@@ -63,6 +63,9 @@ public final class JourneyFunction
   static final String SENDS = "sends";
   static final String DEFERRED = "deferred-actions";
   static final String CONTEST = "arbitration-candidates";
+  static final String AWAITING_APPROVAL = "awaiting-approval";
+  static final String APPROVAL_GRANTED = "approval.granted";
+  static final String APPROVAL_REJECTED = "approval.rejected";
 
   /** Who wins a contest: highest priority, then the earliest, then by rule and action id. */
   static final Comparator<Action> ARBITRATION =
@@ -92,6 +95,7 @@ public final class JourneyFunction
   private transient ListState<SendRecord> sends;
   private transient MapState<Long, List<Action>> deferred;
   private transient MapState<Long, List<Action>> contest;
+  private transient MapState<String, Action> awaiting;
   private transient Counter actionsOut;
   private transient Counter signalsOut;
 
@@ -161,6 +165,10 @@ public final class JourneyFunction
         getRuntimeContext()
             .getMapState(new MapStateDescriptor<>(CONTEST, Types.LONG,
                 new ListTypeInfo<>(new AvroTypeInfo<>(Action.class))));
+    awaiting =
+        getRuntimeContext()
+            .getMapState(new MapStateDescriptor<>(AWAITING_APPROVAL, Types.STRING,
+                new AvroTypeInfo<>(Action.class)));
     actionsOut = getRuntimeContext().getMetricGroup().counter("actions");
     signalsOut = getRuntimeContext().getMetricGroup().counter("suppressionSignals");
   }
@@ -216,12 +224,18 @@ public final class JourneyFunction
     }
     expire(now, customerId, ctx);
     arbitrate(candidates, timestamp, ctx, out);
+    if (events != null) {
+      for (CustomerEvent event : events) {
+        answer(event, now, ctx, out);
+      }
+    }
+    expireApprovals(now, ctx);
     List<Action> due = deferred.get(timestamp);
     if (due != null) {
       deferred.remove(timestamp);
       List<OpenSuppression> openNow = openSuppressions();
       for (Action action : due) {
-        govern(action, DecisionEngine.QuietHoursHandling.IGNORE, openNow, now, ctx, out);
+        govern(action, DecisionEngine.QuietHoursHandling.IGNORE, true, openNow, now, ctx, out);
       }
     }
   }
@@ -303,7 +317,7 @@ public final class JourneyFunction
     Instant now = Instant.ofEpochMilli(timestamp);
     List<OpenSuppression> openNow = openSuppressions();
     if (due.size() == 1) {
-      govern(due.get(0), quietHandling(due.get(0)), openNow, now, ctx, out);
+      govern(due.get(0), quietHandling(due.get(0)), false, openNow, now, ctx, out);
       return;
     }
     List<SendRecord> history = history(now);
@@ -319,7 +333,7 @@ public final class JourneyFunction
     }
     for (Action a : due) {
       if (a == winner || !eligible.contains(a)) {
-        govern(a, quietHandling(a), openNow, now, ctx, out);
+        govern(a, quietHandling(a), false, openNow, now, ctx, out);
       } else {
         Map<String, String> values = new java.util.LinkedHashMap<>();
         values.put("arbitration.winner", winner.getActionType() + " of rule "
@@ -336,15 +350,67 @@ public final class JourneyFunction
   }
 
   private DecisionEngine.QuietHoursHandling quietHandling(Action a) {
+    io.journeyflow.patterns.ActionSpec spec = spec(a);
+    return spec != null && spec.discardInQuietHours()
+        ? DecisionEngine.QuietHoursHandling.DISCARD : DecisionEngine.QuietHoursHandling.DEFER;
+  }
+
+  /** The rule's spec of an action (by type), or null if the rule is gone. */
+  private io.journeyflow.patterns.ActionSpec spec(Action a) {
     Rule rule = rules.rule(a.getRuleId());
     if (rule != null) {
       for (io.journeyflow.patterns.ActionSpec spec : rule.actions()) {
-        if (spec.type().equals(a.getActionType()) && spec.discardInQuietHours()) {
-          return DecisionEngine.QuietHoursHandling.DISCARD;
+        if (spec.type().equals(a.getActionType())) {
+          return spec;
         }
       }
     }
-    return DecisionEngine.QuietHoursHandling.DEFER;
+    return null;
+  }
+
+  /** An approval answer for an action waiting for one. */
+  private void answer(CustomerEvent event, Instant now, OnTimerContext ctx,
+      Collector<Action> out) throws Exception {
+    boolean granted = event.getEventType().equals(APPROVAL_GRANTED);
+    if (!granted && !event.getEventType().equals(APPROVAL_REJECTED)) {
+      return;
+    }
+    Object id = event.getAttributes().get("actionId");
+    Action waiting = id instanceof String ? awaiting.get((String) id) : null;
+    if (waiting == null) {
+      return; // unknown, already answered, or expired: nothing is waiting
+    }
+    awaiting.remove(waiting.getActionId());
+    if (granted) {
+      govern(waiting, quietHandling(waiting), true, openSuppressions(), now, ctx, out);
+    } else {
+      closeApproval(waiting, "APPROVAL_REJECTED", "rejected by " + event.getEventId(), now, ctx);
+    }
+  }
+
+  private void expireApprovals(Instant now, OnTimerContext ctx) throws Exception {
+    if (awaiting.isEmpty()) {
+      return;
+    }
+    List<Action> expired = new ArrayList<>();
+    for (Action a : awaiting.values()) {
+      if (!a.getDecidedAt().plus(engine.policies().approvalExpiry()).isAfter(now)) {
+        expired.add(a);
+      }
+    }
+    expired.sort(Comparator.comparing(Action::getActionId));
+    for (Action a : expired) {
+      awaiting.remove(a.getActionId());
+      closeApproval(a, "APPROVAL_EXPIRED", "no answer within "
+          + engine.policies().approvalExpiry(), now, ctx);
+    }
+  }
+
+  private void closeApproval(Action a, String reason, String why, Instant now,
+      OnTimerContext ctx) {
+    ctx.output(decisions, JourneyRecords.decision(a, new DecisionEngine.Verdict(
+        DecisionOutcome.BLOCKED, reason, a.getChannel(), "blocked: " + why, Map.of(), null),
+        engine.policies().version(), now));
   }
 
   private List<SendRecord> history(Instant now) throws Exception {
@@ -360,11 +426,27 @@ public final class JourneyFunction
 
   /** One decision per candidate; a sent action goes out on its decided channel. */
   private void govern(Action candidate, DecisionEngine.QuietHoursHandling quiet,
-      List<OpenSuppression> openNow, Instant now, OnTimerContext ctx, Collector<Action> out)
-      throws Exception {
+      boolean approved, List<OpenSuppression> openNow, Instant now, OnTimerContext ctx,
+      Collector<Action> out) throws Exception {
     List<SendRecord> history = history(now);
     DecisionEngine.Verdict verdict =
         engine.decide(candidate, quiet, profile.value(), history, openNow, now);
+    if (!approved && spec(candidate) != null && spec(candidate).requiresApproval()
+        && verdict.outcome() != DecisionOutcome.BLOCKED) {
+      // Held for a person: decided again, against the state of that moment, once approved.
+      Instant expires = now.plus(engine.policies().approvalExpiry());
+      candidate.setDecidedAt(now);
+      awaiting.put(candidate.getActionId(), candidate);
+      ctx.timerService().registerEventTimeTimer(expires.toEpochMilli());
+      Map<String, String> values = new java.util.LinkedHashMap<>(verdict.values());
+      values.put("approval.expires", expires.toString());
+      ctx.output(decisions, JourneyRecords.decision(candidate,
+          new DecisionEngine.Verdict(DecisionOutcome.PENDING_APPROVAL, null, verdict.channel(),
+              "waiting for approval (" + APPROVAL_GRANTED + " or " + APPROVAL_REJECTED
+                  + " with attributes.actionId) until " + expires, values, null),
+          engine.policies().version(), now));
+      return;
+    }
     ctx.output(decisions,
         JourneyRecords.decision(candidate, verdict, engine.policies().version(), now));
     if (verdict.outcome() == DecisionOutcome.DEFERRED) {

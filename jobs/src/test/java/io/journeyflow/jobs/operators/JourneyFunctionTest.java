@@ -340,6 +340,77 @@ class JourneyFunctionTest {
         .containsExactlyInAnyOrder("alpha SENT", "beta BLOCKED");
   }
 
+  private static final RuleSet CREDIT =
+      TestRules.of(
+          """
+          id: credit
+          version: 1
+          description: A goodwill credit
+          journey: billing
+          within: 1h
+          steps:
+            - {name: failed, eventTypes: [payment.failed]}
+          actions:
+            - {type: ISSUE_CREDIT, priority: 90, requiresApproval: true}
+          """);
+
+  /** A credit request at minute 10, then {@code answer} (or nothing) at minute 20. */
+  private static List<Decision> approval(String answer, long watermarkMinutes,
+      List<Action> sent) throws Exception {
+    try (var h = harness(CREDIT, 20, new EmbeddedRocksDBStateBackend())) {
+      h.open();
+      CustomerEvent failed = event("f", "payment.failed", "c1", 10);
+      h.processElement1(new StreamRecord<>(failed, millis(10)));
+      h.processElement2(new StreamRecord<>(RuleMatch.newBuilder().setCustomerId("c1")
+          .setRuleId("credit").setRuleVersion(1).setMatchedAt(failed.getOccurredAt())
+          .setEvents(List.of(new MatchedEvent("failed", failed))).build(), millis(10)));
+      h.processBothWatermarks(new Watermark(millis(10)));
+      List<Decision> first = decisions(h);
+      assertThat(first).extracting(Decision::getOutcome)
+          .containsExactly(DecisionOutcome.PENDING_APPROVAL);
+      assertThat(h.extractOutputValues()).isEmpty();
+      if (answer != null) {
+        CustomerEvent reply = event("r", answer, "c1", 20);
+        reply.getAttributes().put("actionId", first.get(0).getActionId());
+        h.processElement1(new StreamRecord<>(reply, millis(20)));
+      }
+      h.processBothWatermarks(new Watermark(millis(watermarkMinutes)));
+      sent.addAll(h.extractOutputValues());
+      return decisions(h);
+    }
+  }
+
+  @Test
+  void grantedApprovalSendsTheAction() throws Exception {
+    List<Action> sent = new ArrayList<>();
+    List<Decision> d = approval("approval.granted", 20, sent);
+    assertThat(d).extracting(Decision::getOutcome)
+        .containsExactly(DecisionOutcome.PENDING_APPROVAL, DecisionOutcome.SENT);
+    assertThat(sent).extracting(Action::getActionType).containsExactly("ISSUE_CREDIT");
+    assertThat(sent.get(0).getDecidedAt()).isEqualTo(at(20));
+  }
+
+  @Test
+  void rejectedApprovalBlocksTheAction() throws Exception {
+    List<Action> sent = new ArrayList<>();
+    List<Decision> d = approval("approval.rejected", 20, sent);
+    assertThat(d).extracting(x -> x.getOutcome() + " " + x.getReason())
+        .containsExactly("PENDING_APPROVAL null", "BLOCKED APPROVAL_REJECTED");
+    assertThat(sent).isEmpty();
+  }
+
+  @Test
+  void unansweredApprovalExpires() throws Exception {
+    List<Action> sent = new ArrayList<>();
+    // Not yet: one minute before 48 hours.
+    assertThat(approval(null, 10 + 48 * 60 - 1, sent)).hasSize(1);
+    List<Decision> d = approval(null, 10 + 48 * 60, sent);
+    assertThat(d).extracting(x -> x.getOutcome() + " " + x.getReason())
+        .containsExactly("PENDING_APPROVAL null", "BLOCKED APPROVAL_EXPIRED");
+    assertThat(d.get(1).getDecidedAt()).isEqualTo(at(10 + 48 * 60));
+    assertThat(sent).isEmpty();
+  }
+
   private static List<Decision> decisions(
       KeyedTwoInputStreamOperatorTestHarness<String, CustomerEvent, RuleMatch, Action> h) {
     List<Decision> out = new ArrayList<>();
