@@ -18,10 +18,10 @@ public final class DemoStories {
   /** A customer whose events only move event time forward on every partition. */
   static final String CLOCK_CUSTOMER = "demo-clock";
 
-  static final int EXPECTED_ACTIONS = 4;
+  static final int EXPECTED_ACTIONS = 5;
   static final int EXPECTED_SIGNALS = 4;
   static final int EXPECTED_DEAD_LETTERS = 1;
-  static final int EXPECTED_DECISIONS = 5;
+  static final int EXPECTED_DECISIONS = 7;
 
   private DemoStories() {}
 
@@ -49,6 +49,14 @@ public final class DemoStories {
         Map.of("channel", "email", "purpose", "marketing", "granted", true))));
     events.add(byEmail(event("cho-1", "cart.item_added", "shop", "web", 240, null, null,
         Map.of("sku", "SKU-123"))));
+    // Eve lives in Tokyo and takes marketing by SMS: her reminder would reach her at midnight
+    // local time, so it waits for the end of her quiet hours.
+    events.add(event("eve-0", "profile.updated", "crm", null, 5, "c-1005", null,
+        Map.of("timeZone", "Asia/Tokyo", "channelPreferences", "sms,email")));
+    events.add(event("eve-1", "consent.changed", "crm", null, 6, "c-1005", null,
+        Map.of("channel", "sms", "purpose", "marketing", "granted", true)));
+    events.add(event("eve-2", "cart.item_added", "shop", "app", 300, "c-1005", null,
+        Map.of("sku", "SKU-42")));
     // Dan abandons a cart too, but never opted in: the reminder is decided, and blocked.
     events.add(event("dan-1", "cart.item_added", "shop", "app", 250, "c-1004", null,
         Map.of("sku", "SKU-7")));
