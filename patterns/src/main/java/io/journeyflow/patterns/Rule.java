@@ -16,6 +16,9 @@ public record Rule(
     List<StepSpec> steps,
     List<ActionSpec> actions,
     SuppressSpec suppress,
+    List<String> exitOn,
+    Duration reentryAfter,
+    boolean reentryNever,
     String sourceFile)
     implements Serializable {
 
@@ -29,6 +32,21 @@ public record Rule(
   public Rule {
     steps = List.copyOf(steps);
     actions = List.copyOf(actions);
+    exitOn = List.copyOf(exitOn);
+  }
+
+  /**
+   * Whether a new match may act for a customer who last entered at {@code lastEntered}:
+   * always (default), never again, or only after a quiet period.
+   */
+  public boolean mayReenter(java.time.Instant lastEntered, java.time.Instant now) {
+    if (lastEntered == null) {
+      return true;
+    }
+    if (reentryNever) {
+      return false;
+    }
+    return reentryAfter == null || !now.isBefore(lastEntered.plus(reentryAfter));
   }
 
   /** The first step's name: correlation compares with its event. */

@@ -34,7 +34,7 @@ final class RuleParser {
 
   private static final Set<String> RULE_KEYS =
       Set.of("id", "version", "description", "journey", "within", "correlateBy", "afterMatch",
-          "steps", "actions", "suppress");
+          "steps", "actions", "suppress", "exitOn", "reentry");
   private static final Set<String> RULE_REQUIRED =
       Set.of("id", "version", "description", "journey", "steps", "actions");
   private static final Set<String> STEP_KEYS =
@@ -127,12 +127,36 @@ final class RuleParser {
       }
     }
     SuppressSpec suppress = m.get("suppress") == null ? null : suppress(m.get("suppress"));
+    List<String> exitOn = f.strings(m, "exitOn");
+    for (String type : exitOn) {
+      if (!EVENT_TYPE.matcher(type).matches()) {
+        f.error(m.get("exitOn"), "bad event type '" + type + "'",
+            "dotted lowercase, e.g. billing.issue.resolved");
+      }
+    }
+    Duration reentryAfter = null;
+    boolean reentryNever = false;
+    YamlNode reentry = m.get("reentry");
+    if (reentry instanceof YamlNode.Scalar rs && rs.text() != null) {
+      if (rs.text().equals("never")) {
+        reentryNever = true;
+      } else if (!rs.text().equals("always")) {
+        f.error(rs, "unknown reentry '" + rs.text() + "'", "always (default), never, or"
+            + " {after: 30d}");
+      }
+    } else if (reentry != null) {
+      YamlNode.Mapping rm = f.mapping(reentry, "reentry");
+      if (rm != null) {
+        f.keys(rm, "reentry", Set.of("after"), Set.of("after"));
+        reentryAfter = duration(rm, "after");
+      }
+    }
     if (id == null || version == null || description == null || journey == null) {
       return null;
     }
     Rule rule =
         new Rule(id, version, description, journey, within, correlateBy, afterMatch, steps,
-            actions, suppress, file);
+            actions, suppress, exitOn, reentryAfter, reentryNever, file);
     if (!steps.isEmpty() && f.errors().size() == errorsBefore) {
       try {
         RuleCompiler.check(rule);

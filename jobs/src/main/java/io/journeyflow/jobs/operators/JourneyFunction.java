@@ -64,6 +64,8 @@ public final class JourneyFunction
   static final String DEFERRED = "deferred-actions";
   static final String CONTEST = "arbitration-candidates";
   static final String AWAITING_APPROVAL = "awaiting-approval";
+  static final String ENTERED = "journey-entered";
+  static final String EXITED = "journey-exited";
   static final String APPROVAL_GRANTED = "approval.granted";
   static final String APPROVAL_REJECTED = "approval.rejected";
 
@@ -96,6 +98,8 @@ public final class JourneyFunction
   private transient MapState<Long, List<Action>> deferred;
   private transient MapState<Long, List<Action>> contest;
   private transient MapState<String, Action> awaiting;
+  private transient MapState<String, Long> entered;
+  private transient MapState<String, Long> exited;
   private transient Counter actionsOut;
   private transient Counter signalsOut;
 
@@ -169,6 +173,10 @@ public final class JourneyFunction
         getRuntimeContext()
             .getMapState(new MapStateDescriptor<>(AWAITING_APPROVAL, Types.STRING,
                 new AvroTypeInfo<>(Action.class)));
+    entered = getRuntimeContext()
+        .getMapState(new MapStateDescriptor<>(ENTERED, Types.STRING, Types.LONG));
+    exited = getRuntimeContext()
+        .getMapState(new MapStateDescriptor<>(EXITED, Types.STRING, Types.LONG));
     actionsOut = getRuntimeContext().getMetricGroup().counter("actions");
     signalsOut = getRuntimeContext().getMetricGroup().counter("suppressionSignals");
   }
@@ -220,6 +228,7 @@ public final class JourneyFunction
     if (events != null) {
       for (CustomerEvent event : events) {
         releaseBy(event, customerId, ctx);
+        exitBy(event, now, ctx);
       }
     }
     expire(now, customerId, ctx);
@@ -283,7 +292,66 @@ public final class JourneyFunction
     }
     List<ContextEvent> context = new ArrayList<>();
     recent.get().forEach(context::add);
-    return JourneyRecords.actions(rule, match, context, openSuppressions());
+    List<Action> actions = JourneyRecords.actions(rule, match, context, openSuppressions());
+    Instant now = match.getMatchedAt();
+    Instant started = match.getEvents().get(0).getEvent().getOccurredAt();
+    Long exitedAt = exited.get(rule.journey());
+    if (exitedAt != null && started.toEpochMilli() < exitedAt) {
+      // The match began before the customer left the journey: it belongs to a closed journey.
+      blockAll(actions, "JOURNEY_EXITED", "the customer left journey " + rule.journey()
+          + " at " + Instant.ofEpochMilli(exitedAt) + ", after this match began", now, ctx);
+      return List.of();
+    }
+    Long last = entered.get(rule.id());
+    if (!rule.mayReenter(last == null ? null : Instant.ofEpochMilli(last), now)) {
+      blockAll(actions, "REENTRY", "rule " + rule.id() + " already acted for this customer at "
+          + Instant.ofEpochMilli(last) + (rule.reentryNever() ? " and never re-enters"
+              : " and re-enters only after " + rule.reentryAfter()), now, ctx);
+      return List.of();
+    }
+    entered.put(rule.id(), now.toEpochMilli());
+    return actions;
+  }
+
+  private void blockAll(List<Action> actions, String reason, String why, Instant now,
+      OnTimerContext ctx) {
+    for (Action a : actions) {
+      ctx.output(decisions, JourneyRecords.decision(a, new DecisionEngine.Verdict(
+          DecisionOutcome.BLOCKED, reason, a.getChannel(), "blocked: " + why, Map.of(), null),
+          engine.policies().version(), now));
+    }
+  }
+
+  /** An exit event closes its rules' journeys and cancels their waiting actions. */
+  private void exitBy(CustomerEvent event, Instant now, OnTimerContext ctx) throws Exception {
+    for (Rule rule : rules.rules()) {
+      if (!rule.exitOn().contains(event.getEventType())) {
+        continue;
+      }
+      exited.put(rule.journey(), now.toEpochMilli());
+      String why = "journey " + rule.journey() + " closed by " + event.getEventType() + " "
+          + event.getEventId();
+      List<Action> cancelled = new ArrayList<>();
+      for (Action a : awaiting.values()) {
+        if (a.getJourney().equals(rule.journey())) {
+          cancelled.add(a);
+        }
+      }
+      for (Action a : cancelled) {
+        awaiting.remove(a.getActionId());
+      }
+      for (Map.Entry<Long, List<Action>> entry : deferred.entries()) {
+        List<Action> keep = new ArrayList<>();
+        for (Action a : entry.getValue()) {
+          (a.getJourney().equals(rule.journey()) ? cancelled : keep).add(a);
+        }
+        if (keep.size() != entry.getValue().size()) {
+          entry.setValue(keep);
+        }
+      }
+      cancelled.sort(Comparator.comparing(Action::getActionId));
+      blockAll(cancelled, "JOURNEY_EXITED", why, now, ctx);
+    }
   }
 
   /**

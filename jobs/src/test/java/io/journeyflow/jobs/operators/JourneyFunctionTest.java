@@ -175,9 +175,9 @@ class JourneyFunctionTest {
       assertThat(release.getAt()).isEqualTo(at(30));
       assertThat(release.getScopes()).containsExactly("marketing", "sales");
       assertThat(release.getReason()).contains("issue.resolved");
-      // Only the recent-events context and the send history (for caps) remain; the
-      // max-duration timer is still registered and finds nothing to release.
-      assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+      // Only the recent-events context, the send history (for caps) and when the rule last
+      // acted (for re-entry) remain; the max-duration timer finds nothing to release.
+      assertThat(h.numKeyedStateEntries()).isEqualTo(3);
       h.processBothWatermarks(new Watermark(millis(200)));
       assertThat(signals(h)).hasSize(2);
       assertThat(h.numEventTimeTimers()).isZero();
@@ -409,6 +409,69 @@ class JourneyFunctionTest {
         .containsExactly("PENDING_APPROVAL null", "BLOCKED APPROVAL_EXPIRED");
     assertThat(d.get(1).getDecidedAt()).isEqualTo(at(10 + 48 * 60));
     assertThat(sent).isEmpty();
+  }
+
+  private static RuleSet journeyRule(String extra) {
+    return TestRules.of("""
+        id: credit
+        version: 1
+        description: A goodwill credit
+        journey: billing
+        within: 1h
+        steps:
+          - {name: failed, eventTypes: [payment.failed]}
+        actions:
+          - {type: ISSUE_CREDIT, priority: 90, requiresApproval: true}
+        exitOn: [billing.issue.resolved]
+        """ + extra);
+  }
+
+  private static void match(
+      KeyedTwoInputStreamOperatorTestHarness<String, CustomerEvent, RuleMatch, Action> h,
+      String id, long startMinute, long matchMinute) throws Exception {
+    CustomerEvent first = event(id, "payment.failed", "c1", startMinute);
+    h.processElement1(new StreamRecord<>(first, millis(startMinute)));
+    h.processElement2(new StreamRecord<>(RuleMatch.newBuilder().setCustomerId("c1")
+        .setRuleId("credit").setRuleVersion(1).setMatchedAt(at(matchMinute))
+        .setEvents(List.of(new MatchedEvent("failed", first))).build(), millis(matchMinute)));
+  }
+
+  @Test
+  void exitEventCancelsWaitingActionsAndClosesOpenMatches() throws Exception {
+    try (var h = harness(journeyRule(""), 20, new EmbeddedRocksDBStateBackend())) {
+      h.open();
+      match(h, "f1", 10, 10);
+      h.processBothWatermarks(new Watermark(millis(10)));
+      h.processElement1(new StreamRecord<>(event("x", "billing.issue.resolved", "c1", 15),
+          millis(15)));
+      // A match that began before the exit completes afterwards: it is not acted on.
+      match(h, "f2", 12, 30);
+      h.processBothWatermarks(new Watermark(millis(30)));
+      assertThat(decisions(h)).extracting(d -> d.getOutcome() + " " + d.getReason())
+          .containsExactly("PENDING_APPROVAL null", "BLOCKED JOURNEY_EXITED",
+              "BLOCKED JOURNEY_EXITED");
+      assertThat(h.extractOutputValues()).isEmpty();
+      // A journey that begins after the exit is a new one.
+      match(h, "f3", 40, 40);
+      h.processBothWatermarks(new Watermark(millis(40)));
+      assertThat(decisions(h).get(3).getOutcome()).isEqualTo(DecisionOutcome.PENDING_APPROVAL);
+    }
+  }
+
+  @Test
+  void reentryNeverAndAfterAPeriod() throws Exception {
+    for (String policy : List.of("reentry: never", "reentry: {after: 1h}")) {
+      try (var h = harness(journeyRule(policy), 20, new EmbeddedRocksDBStateBackend())) {
+        h.open();
+        match(h, "a", 10, 10);
+        match(h, "b", 30, 30);
+        match(h, "c", 80, 80);
+        h.processBothWatermarks(new Watermark(millis(80)));
+        assertThat(decisions(h)).as(policy).extracting(d -> d.getOutcome() + " " + d.getReason())
+            .containsExactly("PENDING_APPROVAL null", "BLOCKED REENTRY",
+                policy.contains("never") ? "BLOCKED REENTRY" : "PENDING_APPROVAL null");
+      }
+    }
   }
 
   private static List<Decision> decisions(
