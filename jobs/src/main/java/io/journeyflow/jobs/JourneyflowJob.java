@@ -15,6 +15,7 @@ import io.journeyflow.schema.Action;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
 import io.journeyflow.schema.Decision;
+import io.journeyflow.schema.ErasureConfirmation;
 import io.journeyflow.schema.SuppressionSignal;
 import io.journeyflow.schema.internal.RuleMatch;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -42,6 +43,8 @@ public final class JourneyflowJob {
       new OutputTag<>("suppressions", new AvroTypeInfo<>(SuppressionSignal.class));
   static final OutputTag<Decision> DECISIONS =
       new OutputTag<>("decisions", new AvroTypeInfo<>(Decision.class));
+  static final OutputTag<ErasureConfirmation> ERASURES =
+      new OutputTag<>("erasures", new AvroTypeInfo<>(ErasureConfirmation.class));
 
   private final ReadableConfig config;
   private final RuleSet rules;
@@ -100,6 +103,8 @@ public final class JourneyflowJob {
                     new DecisionEngine(policies),
                     SUPPRESSIONS,
                     DECISIONS,
+                    ERASURES,
+                    config.get(JobOptions.ERASURE_TOMBSTONE_TTL),
                     config.get(JobOptions.CONTEXT_MAX_EVENTS),
                     config.get(JobOptions.CONTEXT_MAX_AGE),
                     config.get(JobOptions.CUSTOMER_IDLE_TTL)),
@@ -110,6 +115,7 @@ public final class JourneyflowJob {
     io.actions(actions);
     io.suppressions(actions.getSideOutput(SUPPRESSIONS));
     io.decisions(actions.getSideOutput(DECISIONS));
+    io.erasures(actions.getSideOutput(ERASURES));
     io.deadLetters(
         events.getSideOutput(DEAD_LETTERS).union(accepted.getSideOutput(DEAD_LETTERS)));
   }

@@ -14,6 +14,7 @@ public final class Uids {
   public static final String SINK_SUPPRESSIONS = "sink-suppressions";
   public static final String SINK_DEAD_LETTERS = "sink-dead-letters";
   public static final String SINK_DECISIONS = "sink-decisions";
+  public static final String SINK_ERASURES = "sink-erasures";
 
   private Uids() {}
 

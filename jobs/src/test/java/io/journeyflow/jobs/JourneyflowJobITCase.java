@@ -111,9 +111,11 @@ class JourneyflowJobITCase {
     final String signals = KAFKA.uniqueTopic("signals");
     final String dead = KAFKA.uniqueTopic("dead");
     final String decisions = KAFKA.uniqueTopic("decisions");
+    final String erasures = KAFKA.uniqueTopic("erasures");
 
     Topics() throws Exception {
       KAFKA.createTopic(decisions, 1);
+      KAFKA.createTopic(erasures, 1);
       KAFKA.createTopic(input, 2);
       KAFKA.createTopic(actions, 1);
       KAFKA.createTopic(signals, 1);
@@ -129,6 +131,7 @@ class JourneyflowJobITCase {
       conf.set(JobOptions.SUPPRESSIONS_TOPIC, signals);
       conf.set(JobOptions.DEAD_LETTER_TOPIC, dead);
       conf.set(JobOptions.DECISIONS_TOPIC, decisions);
+      conf.set(JobOptions.ERASURES_TOPIC, erasures);
       conf.set(JobOptions.TRANSACTIONAL_ID_PREFIX, input);
       conf.set(JobOptions.STARTING_OFFSETS, "earliest");
       conf.set(JobOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(1));

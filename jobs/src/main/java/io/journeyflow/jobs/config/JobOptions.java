@@ -66,6 +66,21 @@ public final class JobOptions {
           .defaultValue("decisions")
           .withDescription("Topic of decision records (Avro Decision), one per candidate action.");
 
+  public static final ConfigOption<String> ERASURES_TOPIC =
+      ConfigOptions.key("journeyflow.output.erasures-topic")
+          .stringType()
+          .defaultValue("erasures")
+          .withDescription("Topic of erasure confirmations (Avro ErasureConfirmation).");
+
+  public static final ConfigOption<Duration> ERASURE_TOMBSTONE_TTL =
+      ConfigOptions.key("journeyflow.erasure.tombstone-ttl")
+          .durationType()
+          .defaultValue(Duration.ofDays(30))
+          .withDescription(
+              "How long an erased customer's key is remembered (processing time) so that rule"
+                  + " matches begun before the erasure are dropped; keep it above the longest"
+                  + " rule window.");
+
   public static final ConfigOption<String> POLICIES_FILE =
       ConfigOptions.key("journeyflow.policies.file")
           .stringType()

@@ -7,6 +7,7 @@ import io.journeyflow.schema.Action;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
 import io.journeyflow.schema.Decision;
+import io.journeyflow.schema.ErasureConfirmation;
 import io.journeyflow.schema.SuppressionSignal;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,6 +26,7 @@ public final class FileJobIO implements JobIO {
   public static final String SUPPRESSIONS_FILE = "suppressions.jsonl";
   public static final String DEAD_LETTERS_FILE = "dead-letters.jsonl";
   public static final String DECISIONS_FILE = "decisions.jsonl";
+  public static final String ERASURES_FILE = "erasures.jsonl";
 
   private final List<Path> inputs;
   private final Path outDir;
@@ -73,6 +75,15 @@ public final class FileJobIO implements JobIO {
         .setParallelism(1)
         .uid(Uids.SINK_DECISIONS)
         .name("file decisions");
+  }
+
+  @Override
+  public void erasures(DataStream<ErasureConfirmation> erasures) {
+    erasures
+        .sinkTo(new JsonLinesFileSink<>(outDir.resolve(ERASURES_FILE)))
+        .setParallelism(1)
+        .uid(Uids.SINK_ERASURES)
+        .name("file erasures");
   }
 
   @Override

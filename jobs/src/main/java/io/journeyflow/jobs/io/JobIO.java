@@ -4,6 +4,7 @@ import io.journeyflow.schema.Action;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
 import io.journeyflow.schema.Decision;
+import io.journeyflow.schema.ErasureConfirmation;
 import io.journeyflow.schema.SuppressionSignal;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -28,4 +29,7 @@ public interface JobIO {
 
   /** One decision record per candidate action: why it was sent, or not. */
   void decisions(DataStream<Decision> decisions);
+
+  /** One confirmation per customer.erase request. */
+  void erasures(DataStream<ErasureConfirmation> erasures);
 }

@@ -11,6 +11,7 @@ import io.journeyflow.schema.Action;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
 import io.journeyflow.schema.Decision;
+import io.journeyflow.schema.ErasureConfirmation;
 import io.journeyflow.schema.SuppressionSignal;
 import java.util.Locale;
 import java.util.Map;
@@ -87,6 +88,15 @@ public final class KafkaJobIO implements JobIO {
             new Keys.DecisionKey()))
         .uid(Uids.SINK_DECISIONS)
         .name("kafka decisions");
+  }
+
+  @Override
+  public void erasures(DataStream<ErasureConfirmation> erasures) {
+    erasures
+        .sinkTo(KafkaSinks.avro(sinkSettings(), config.get(JobOptions.ERASURES_TOPIC),
+            new Keys.ErasureKey()))
+        .uid(Uids.SINK_ERASURES)
+        .name("kafka erasures");
   }
 
   private KafkaSinkSettings sinkSettings() {

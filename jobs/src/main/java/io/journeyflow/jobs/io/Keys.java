@@ -4,6 +4,7 @@ import io.journeyflow.connectors.KeyExtractor;
 import io.journeyflow.schema.Action;
 import io.journeyflow.schema.DeadLetter;
 import io.journeyflow.schema.Decision;
+import io.journeyflow.schema.ErasureConfirmation;
 import io.journeyflow.schema.SuppressionSignal;
 
 /** Kafka record keys of the outputs: the customer, so one customer's records stay in order. */
@@ -32,6 +33,14 @@ final class Keys {
     @Override
     public String key(Decision decision) {
       return decision.getCustomerId();
+    }
+  }
+
+  /** Key of an erasure confirmation. */
+  static final class ErasureKey implements KeyExtractor<ErasureConfirmation> {
+    @Override
+    public String key(ErasureConfirmation confirmation) {
+      return confirmation.getCustomerId();
     }
   }
 

@@ -6,6 +6,7 @@ import io.journeyflow.schema.Action;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
 import io.journeyflow.schema.Decision;
+import io.journeyflow.schema.ErasureConfirmation;
 import io.journeyflow.schema.SuppressionSignal;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,7 @@ public class MemoryJobIO implements JobIO {
   public final MemorySink<SuppressionSignal> signals = new MemorySink<>();
   public final MemorySink<DeadLetter> deadLetters = new MemorySink<>();
   public final MemorySink<Decision> decisions = new MemorySink<>();
+  public final MemorySink<ErasureConfirmation> erasures = new MemorySink<>();
 
   public MemoryJobIO(List<Either<DeadLetter, CustomerEvent>> input) {
     this.input = input;
@@ -71,6 +73,11 @@ public class MemoryJobIO implements JobIO {
   @Override
   public void decisions(DataStream<Decision> stream) {
     stream.sinkTo(decisions).uid(Uids.SINK_DECISIONS).name("memory decisions");
+  }
+
+  @Override
+  public void erasures(DataStream<ErasureConfirmation> stream) {
+    stream.sinkTo(erasures).uid(Uids.SINK_ERASURES).name("memory erasures");
   }
 
   /** Records land in a JVM-wide queue named by the sink: local execution only. */

@@ -23,6 +23,7 @@ public final class OutputFiles {
     sort(dir.resolve(FileJobIO.SUPPRESSIONS_FILE), "at", "customerId", "signalId");
     sort(dir.resolve(FileJobIO.DEAD_LETTERS_FILE), "origin", "eventId", "error");
     sort(dir.resolve(FileJobIO.DECISIONS_FILE), "decidedAt", "customerId", "decisionId");
+    sort(dir.resolve(FileJobIO.ERASURES_FILE), "requestedAt", "customerId", "requestEventId");
   }
 
   public static String summary(Path dir) throws IOException {

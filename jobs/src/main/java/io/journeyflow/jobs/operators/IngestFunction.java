@@ -70,7 +70,11 @@ public final class IngestFunction extends KeyedProcessFunction<String, CustomerE
                   + ": later than the allowed out-of-orderness"));
       return;
     }
-    seen.put(event.getEventId(), Boolean.TRUE);
+    if (event.getEventType().equals(JourneyFunction.ERASE)) {
+      seen.clear(); // event ids of an erased customer are not kept
+    } else {
+      seen.put(event.getEventId(), Boolean.TRUE);
+    }
     out.collect(event);
   }
 }

@@ -10,6 +10,7 @@ import io.journeyflow.schema.ContextEvent;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.DecisionOutcome;
+import io.journeyflow.schema.ErasureConfirmation;
 import io.journeyflow.schema.OpenSuppression;
 import io.journeyflow.schema.SuppressionSignal;
 import io.journeyflow.schema.internal.CustomerProfile;
@@ -66,6 +67,8 @@ public final class JourneyFunction
   static final String AWAITING_APPROVAL = "awaiting-approval";
   static final String ENTERED = "journey-entered";
   static final String EXITED = "journey-exited";
+  static final String ERASED_AT = "erased-at";
+  public static final String ERASE = "customer.erase";
   static final String APPROVAL_GRANTED = "approval.granted";
   static final String APPROVAL_REJECTED = "approval.rejected";
 
@@ -84,6 +87,8 @@ public final class JourneyFunction
   private final DecisionEngine engine;
   private final OutputTag<SuppressionSignal> suppressions;
   private final OutputTag<Decision> decisions;
+  private final OutputTag<ErasureConfirmation> erasures;
+  private final Duration tombstoneTtl;
   private final int maxRecentEvents;
   private final Duration maxRecentAge;
   private final Duration idleTtl;
@@ -100,6 +105,7 @@ public final class JourneyFunction
   private transient MapState<String, Action> awaiting;
   private transient MapState<String, Long> entered;
   private transient MapState<String, Long> exited;
+  private transient ValueState<Long> erasedAt;
   private transient Counter actionsOut;
   private transient Counter signalsOut;
 
@@ -108,6 +114,8 @@ public final class JourneyFunction
       DecisionEngine engine,
       OutputTag<SuppressionSignal> suppressions,
       OutputTag<Decision> decisions,
+      OutputTag<ErasureConfirmation> erasures,
+      Duration tombstoneTtl,
       int maxRecentEvents,
       Duration maxRecentAge,
       Duration idleTtl) {
@@ -115,6 +123,8 @@ public final class JourneyFunction
     this.engine = engine;
     this.suppressions = suppressions;
     this.decisions = decisions;
+    this.erasures = erasures;
+    this.tombstoneTtl = tombstoneTtl;
     this.maxRecentEvents = maxRecentEvents;
     this.maxRecentAge = maxRecentAge;
     this.idleTtl = idleTtl;
@@ -177,6 +187,11 @@ public final class JourneyFunction
         .getMapState(new MapStateDescriptor<>(ENTERED, Types.STRING, Types.LONG));
     exited = getRuntimeContext()
         .getMapState(new MapStateDescriptor<>(EXITED, Types.STRING, Types.LONG));
+    ValueStateDescriptor<Long> tombstone = new ValueStateDescriptor<>(ERASED_AT, Types.LONG);
+    tombstone.enableTimeToLive(StateTtlConfig.newBuilder(tombstoneTtl)
+        .updateTtlOnCreateAndWrite().neverReturnExpired().cleanupInRocksdbCompactFilter(1000)
+        .build());
+    erasedAt = getRuntimeContext().getState(tombstone);
     actionsOut = getRuntimeContext().getMetricGroup().counter("actions");
     signalsOut = getRuntimeContext().getMetricGroup().counter("suppressionSignals");
   }
@@ -214,6 +229,12 @@ public final class JourneyFunction
     if (events != null) {
       pendingEvents.remove(timestamp);
       events.sort(Comparator.comparing(CustomerEvent::getEventId));
+      for (CustomerEvent e : events) {
+        if (e.getEventType().equals(ERASE)) {
+          erase(e, customerId, ctx);
+        }
+      }
+      events.removeIf(e -> e.getEventType().equals(ERASE));
       remember(events, now);
     }
     List<RuleMatch> matches = pendingMatches.get(timestamp);
@@ -280,11 +301,46 @@ public final class JourneyFunction
     recent.update(new ArrayList<>(kept.subList(from, kept.size())));
   }
 
+  /**
+   * Removes everything the job keeps about the customer and confirms it. Rule matches begun
+   * before now live in CEP's own state until they complete or time out; the tombstone makes
+   * sure they are dropped then.
+   */
+  private void erase(CustomerEvent request, String customerId, OnTimerContext ctx)
+      throws Exception {
+    recent.clear();
+    profile.clear();
+    sends.clear();
+    open.clear();
+    openedBy.clear();
+    deferred.clear();
+    contest.clear();
+    awaiting.clear();
+    entered.clear();
+    exited.clear();
+    erasedAt.update(request.getOccurredAt().toEpochMilli());
+    ctx.output(erasures, ErasureConfirmation.newBuilder()
+        .setCustomerId(customerId)
+        .setRequestEventId(request.getEventId())
+        .setRequestedAt(request.getOccurredAt())
+        .setRemoved(List.of(RECENT, PROFILE, SENDS, OPEN_SUPPRESSIONS, OPENED_BY, DEFERRED,
+            CONTEST, AWAITING_APPROVAL, ENTERED, EXITED, "seen-event-ids"))
+        .setNote("rule matches begun before the erasure are dropped when they complete"
+            + " (tombstone kept " + tombstoneTtl + ")")
+        .build());
+  }
+
   /** The candidate actions of a match (opening its suppression first, if it has one). */
   private List<Action> candidates(RuleMatch match, OnTimerContext ctx) throws Exception {
     Rule rule = rules.rule(match.getRuleId());
     if (rule == null) {
       return List.of(); // a match restored from a rule that has since been removed
+    }
+    Long erased = erasedAt.value();
+    if (erased != null
+        && !match.getEvents().get(0).getEvent().getOccurredAt().isAfter(
+            Instant.ofEpochMilli(erased))) {
+      return List.of(); // began before the customer was erased: nothing of it may act
     }
     SuppressSpec spec = rule.suppress();
     if (spec != null) {

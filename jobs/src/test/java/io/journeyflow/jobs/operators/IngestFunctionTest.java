@@ -83,6 +83,18 @@ class IngestFunctionTest {
   }
 
   @Test
+  void erasureForgetsTheCustomersEventIds() throws Exception {
+    try (var h = harness()) {
+      h.open();
+      h.processElement(event("e1", "a.b", "c1", 1), millis(1));
+      h.processElement(event("x", "customer.erase", "c1", 2), millis(2));
+      h.processElement(event("e1", "a.b", "c1", 1), millis(3));
+      assertThat(h.extractOutputValues()).extracting(CustomerEvent::getEventId)
+          .containsExactly("e1", "x", "e1");
+    }
+  }
+
+  @Test
   void remembersSeenIdsAcrossSnapshotAndRestore() throws Exception {
     OperatorSubtaskState snapshot;
     try (var h = harness()) {

@@ -15,6 +15,7 @@ import io.journeyflow.schema.ContextEvent;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.DecisionOutcome;
+import io.journeyflow.schema.ErasureConfirmation;
 import io.journeyflow.schema.SuppressionSignal;
 import io.journeyflow.schema.SuppressionState;
 import io.journeyflow.schema.internal.MatchedEvent;
@@ -44,6 +45,8 @@ class JourneyFunctionTest {
   private static final OutputTag<Decision> DECISIONS =
       new OutputTag<>("decisions", new AvroTypeInfo<>(Decision.class));
   private static final Policies POLICIES = defaultPolicies();
+  private static final OutputTag<ErasureConfirmation> ERASURES =
+      new OutputTag<>("erasures", new AvroTypeInfo<>(ErasureConfirmation.class));
 
   private static Policies defaultPolicies() {
     try {
@@ -92,7 +95,8 @@ class JourneyFunctionTest {
         new KeyedTwoInputStreamOperatorTestHarness<>(
             new KeyedCoProcessOperator<>(
                 new JourneyFunction(
-                    rules, new DecisionEngine(POLICIES), SIGNALS, DECISIONS, maxRecent,
+                    rules, new DecisionEngine(POLICIES), SIGNALS, DECISIONS, ERASURES,
+                    Duration.ofDays(30), maxRecent,
                     Duration.ofDays(30), Duration.ofDays(90))),
             new CustomerKeys(List.of("customerId")),
             RuleMatch::getCustomerId,
@@ -471,6 +475,39 @@ class JourneyFunctionTest {
             .containsExactly("PENDING_APPROVAL null", "BLOCKED REENTRY",
                 policy.contains("never") ? "BLOCKED REENTRY" : "PENDING_APPROVAL null");
       }
+    }
+  }
+
+  @Test
+  void erasureRemovesAllStateAndDropsMatchesBegunBefore() throws Exception {
+    try (var h = harness(RULES, 20, new HashMapStateBackend())) {
+      h.open();
+      // Open a suppression, a send record, context and a profile for c1.
+      CustomerEvent consent = event("c", "consent.changed", "c1", 1);
+      consent.getAttributes().putAll(java.util.Map.of("purpose", "marketing", "granted", true));
+      h.processElement1(new StreamRecord<>(consent, millis(1)));
+      openIssue(h, event("e1", "issue.opened", "c1", 10, "case-1"));
+      h.processBothWatermarks(new Watermark(millis(10)));
+      assertThat(h.numKeyedStateEntries()).isGreaterThan(4);
+
+      h.processElement1(new StreamRecord<>(event("x", "customer.erase", "c1", 20), millis(20)));
+      // A match that began before the erasure completes afterwards.
+      CustomerEvent early = event("e0", "issue.opened", "c1", 15, "case-2");
+      h.processElement2(new StreamRecord<>(RuleMatch.newBuilder().setCustomerId("c1")
+          .setRuleId("issue").setRuleVersion(3).setMatchedAt(at(25))
+          .setEvents(List.of(new MatchedEvent("raised", early))).build(), millis(25)));
+      h.processBothWatermarks(new Watermark(millis(30)));
+
+      assertThat(h.extractOutputValues()).hasSize(1); // only the action from before
+      ErasureConfirmation confirmation = h.getSideOutput(ERASURES).poll().getValue();
+      assertThat(confirmation.getCustomerId()).isEqualTo("c1");
+      assertThat(confirmation.getRemoved()).contains("profile", "open-suppressions", "sends");
+      // Nothing of the customer is left but the tombstone (and pending timers' no-ops).
+      assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+      h.processBothWatermarks(new Watermark(millis(10_000)));
+      assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+      assertThat(signals(h)).extracting(SuppressionSignal::getState)
+          .containsExactly(SuppressionState.SUPPRESS);
     }
   }
 
