@@ -49,6 +49,17 @@ class ReplayITCase {
     assertThat(actions).filteredOn(a -> a.get("ruleId").asText().equals("trial-no-activation"))
         .extracting(a -> a.get("decidedAt").asText()).containsExactly("2026-11-04T08:00:00Z");
 
+    // Ann's routing carries what she went through: her channels and her open journeys.
+    JsonNode annRoute = actions.stream()
+        .filter(a -> a.get("ruleId").asText().equals("billing-contact-after-adjustment"))
+        .findFirst().get();
+    assertThat(annRoute.get("context").get("channelsTouched").toString())
+        .isEqualTo("[\"chat\"]");
+    JsonNode help = actions.stream()
+        .filter(a -> a.get("actionType").asText().equals("SEND_HELP_CONTENT")).findFirst().get();
+    JsonNode open = help.get("context").get("openJourneys").get(0);
+    assertThat(open.get("ruleId").asText()).isEqualTo("billing-contact-after-adjustment");
+    assertThat(open.get("stage").asText()).isEqualTo("adjustment");
     // One decision per candidate: Hal never consented to marketing, so his reminder is blocked.
     List<JsonNode> decisions = read(out.resolve("decisions.jsonl"));
     assertThat(decisions).hasSize(8);

@@ -11,6 +11,7 @@ import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.DecisionOutcome;
 import io.journeyflow.schema.ErasureConfirmation;
+import io.journeyflow.schema.OpenJourney;
 import io.journeyflow.schema.OpenSuppression;
 import io.journeyflow.schema.SuppressionSignal;
 import io.journeyflow.schema.internal.CustomerProfile;
@@ -68,6 +69,7 @@ public final class JourneyFunction
   static final String ENTERED = "journey-entered";
   static final String EXITED = "journey-exited";
   static final String ERASED_AT = "erased-at";
+  static final String OPEN_JOURNEYS = "open-journeys";
   public static final String ERASE = "customer.erase";
   static final String APPROVAL_GRANTED = "approval.granted";
   static final String APPROVAL_REJECTED = "approval.rejected";
@@ -106,6 +108,7 @@ public final class JourneyFunction
   private transient MapState<String, Long> entered;
   private transient MapState<String, Long> exited;
   private transient ValueState<Long> erasedAt;
+  private transient MapState<String, OpenJourney> journeys;
   private transient Counter actionsOut;
   private transient Counter signalsOut;
 
@@ -192,6 +195,8 @@ public final class JourneyFunction
         .updateTtlOnCreateAndWrite().neverReturnExpired().cleanupInRocksdbCompactFilter(1000)
         .build());
     erasedAt = getRuntimeContext().getState(tombstone);
+    journeys = getRuntimeContext().getMapState(new MapStateDescriptor<>(OPEN_JOURNEYS,
+        Types.STRING, new AvroTypeInfo<>(OpenJourney.class)));
     actionsOut = getRuntimeContext().getMetricGroup().counter("actions");
     signalsOut = getRuntimeContext().getMetricGroup().counter("suppressionSignals");
   }
@@ -288,6 +293,7 @@ public final class JourneyFunction
     CustomerProfile p = null;
     boolean changed = false;
     for (CustomerEvent e : events) {
+      track(e);
       kept.add(JourneyRecords.contextEvent(e));
       if (Profiles.updates(e)) {
         p = Profiles.apply(changed ? p : profile.value(), e);
@@ -299,6 +305,58 @@ public final class JourneyFunction
     }
     int from = Math.max(0, kept.size() - maxRecentEvents);
     recent.update(new ArrayList<>(kept.subList(from, kept.size())));
+  }
+
+  /**
+   * Follows where the customer is in each rule's journey, for action context: a rule's first
+   * step opens it, a later step (in order) advances its stage, its window closes it. This is a
+   * readable summary, not the rule's exact partial matches (those live in CEP).
+   */
+  private void track(CustomerEvent e) throws Exception {
+    Instant t = e.getOccurredAt();
+    for (Rule rule : rules.rules()) {
+      OpenJourney j = journeys.get(rule.id());
+      if (j != null && rule.within() != null
+          && !t.isBefore(j.getOpenedAt().plus(rule.within()))) {
+        journeys.remove(rule.id());
+        j = null;
+      }
+      List<io.journeyflow.patterns.StepSpec> steps = rule.steps();
+      if (j == null) {
+        if (steps.get(0).eventTypes().contains(e.getEventType())) {
+          journeys.put(rule.id(), new OpenJourney(rule.id(), rule.journey(), steps.get(0).name(),
+              t, t, e.getEntityId()));
+        }
+        continue;
+      }
+      int stage = 0;
+      for (int i = 0; i < steps.size(); i++) {
+        if (steps.get(i).name().equals(j.getStage())) {
+          stage = i;
+        }
+      }
+      for (int i = stage; i < steps.size(); i++) {
+        io.journeyflow.patterns.StepSpec step = steps.get(i);
+        if (!step.absent() && step.eventTypes().contains(e.getEventType())) {
+          j.setStage(step.name());
+          j.setLastEventAt(t);
+          journeys.put(rule.id(), j);
+          break;
+        }
+      }
+    }
+  }
+
+  private List<OpenJourney> openJourneys(String except) throws Exception {
+    List<OpenJourney> list = new ArrayList<>();
+    for (OpenJourney j : journeys.values()) {
+      if (!j.getRuleId().equals(except)) {
+        list.add(j);
+      }
+    }
+    list.sort(Comparator.comparing(OpenJourney::getOpenedAt)
+        .thenComparing(OpenJourney::getRuleId));
+    return list;
   }
 
   /**
@@ -318,13 +376,14 @@ public final class JourneyFunction
     awaiting.clear();
     entered.clear();
     exited.clear();
+    journeys.clear();
     erasedAt.update(request.getOccurredAt().toEpochMilli());
     ctx.output(erasures, ErasureConfirmation.newBuilder()
         .setCustomerId(customerId)
         .setRequestEventId(request.getEventId())
         .setRequestedAt(request.getOccurredAt())
         .setRemoved(List.of(RECENT, PROFILE, SENDS, OPEN_SUPPRESSIONS, OPENED_BY, DEFERRED,
-            CONTEST, AWAITING_APPROVAL, ENTERED, EXITED, "seen-event-ids"))
+            CONTEST, AWAITING_APPROVAL, ENTERED, EXITED, OPEN_JOURNEYS, "seen-event-ids"))
         .setNote("rule matches begun before the erasure are dropped when they complete"
             + " (tombstone kept " + tombstoneTtl + ")")
         .build());
@@ -348,7 +407,9 @@ public final class JourneyFunction
     }
     List<ContextEvent> context = new ArrayList<>();
     recent.get().forEach(context::add);
-    List<Action> actions = JourneyRecords.actions(rule, match, context, openSuppressions());
+    journeys.remove(rule.id()); // the match completes this journey
+    List<Action> actions = JourneyRecords.actions(rule, match, context, openSuppressions(),
+        openJourneys(rule.id()));
     Instant now = match.getMatchedAt();
     Instant started = match.getEvents().get(0).getEvent().getOccurredAt();
     Long exitedAt = exited.get(rule.journey());
@@ -385,6 +446,7 @@ public final class JourneyFunction
         continue;
       }
       exited.put(rule.journey(), now.toEpochMilli());
+      journeys.remove(rule.id());
       String why = "journey " + rule.journey() + " closed by " + event.getEventType() + " "
           + event.getEventId();
       List<Action> cancelled = new ArrayList<>();

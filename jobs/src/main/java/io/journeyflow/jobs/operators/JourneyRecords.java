@@ -9,6 +9,7 @@ import io.journeyflow.schema.ActionContext;
 import io.journeyflow.schema.ContextEvent;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.Decision;
+import io.journeyflow.schema.OpenJourney;
 import io.journeyflow.schema.OpenSuppression;
 import io.journeyflow.schema.SuppressionSignal;
 import io.journeyflow.schema.SuppressionState;
@@ -32,6 +33,12 @@ public final class JourneyRecords {
   /** One action per action spec of the rule, in rule order. */
   public static List<Action> actions(
       Rule rule, RuleMatch match, List<ContextEvent> recent, List<OpenSuppression> open) {
+    return actions(rule, match, recent, open, List.of());
+  }
+
+  /** With the journeys the customer is in the middle of. */
+  public static List<Action> actions(Rule rule, RuleMatch match, List<ContextEvent> recent,
+      List<OpenSuppression> open, List<OpenJourney> journeys) {
     List<TriggeringEvent> triggering = new ArrayList<>(match.getEvents().size());
     for (MatchedEvent m : match.getEvents()) {
       CustomerEvent e = m.getEvent();
@@ -39,7 +46,15 @@ public final class JourneyRecords {
           new TriggeringEvent(e.getEventId(), e.getEventType(), e.getOccurredAt(), m.getStep()));
     }
     Instant lastEventTime = triggering.get(triggering.size() - 1).getOccurredAt();
-    ActionContext context = new ActionContext(List.copyOf(recent), List.copyOf(open));
+    java.util.LinkedHashSet<String> channels = new java.util.LinkedHashSet<>();
+    for (ContextEvent e : recent) {
+      if (e.getChannel() != null) {
+        channels.remove(e.getChannel()); // most recently used last
+        channels.add(e.getChannel());
+      }
+    }
+    ActionContext context = new ActionContext(List.copyOf(recent), List.copyOf(open),
+        List.copyOf(channels), List.copyOf(journeys));
     List<Action> actions = new ArrayList<>(rule.actions().size());
     for (int i = 0; i < rule.actions().size(); i++) {
       ActionSpec spec = rule.actions().get(i);

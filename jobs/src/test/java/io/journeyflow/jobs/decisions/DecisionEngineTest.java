@@ -44,7 +44,8 @@ class DecisionEngineTest {
         .setPriority(50)
         .setParameters(new HashMap<>())
         .setTriggeringEvents(new ArrayList<>())
-        .setContext(new ActionContext(new ArrayList<>(), new ArrayList<>()))
+        .setContext(new ActionContext(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+            new ArrayList<>()))
         .setOccurredAt(Instant.EPOCH)
         .setDecidedAt(Instant.EPOCH)
         .build();
