@@ -4,12 +4,14 @@ import io.journeyflow.jobs.JourneyflowJob;
 import io.journeyflow.jobs.io.MemoryJobIO;
 import io.journeyflow.patterns.RuleSet;
 import io.journeyflow.patterns.fixtures.ExpectedAction;
+import io.journeyflow.patterns.fixtures.ExpectedDecision;
 import io.journeyflow.patterns.fixtures.ExpectedSignal;
 import io.journeyflow.patterns.fixtures.FixtureCase;
 import io.journeyflow.patterns.fixtures.FixtureFile;
 import io.journeyflow.schema.Action;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
+import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.SuppressionSignal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,6 +53,8 @@ public final class FixtureRunner {
     List<Action> actions = io.actions.results();
     List<SuppressionSignal> signals = io.signals.results();
     List<DeadLetter> dead = io.deadLetters.results();
+    List<Decision> decisions = io.decisions.results();
+    io.decisions.clear();
     io.actions.clear();
     io.signals.clear();
     io.deadLetters.clear();
@@ -71,6 +75,12 @@ public final class FixtureRunner {
           .sorted(Comparator.comparing(SuppressionSignal::getAt)
               .thenComparing(s -> s.getState().ordinal()))
           .toList(), problems);
+      if (c.decisions() != null) {
+        compareDecisions(c, decisions.stream().filter(d -> d.getCustomerId().equals(customer))
+            .sorted(Comparator.comparing(Decision::getDecidedAt)
+                .thenComparing(Decision::getRuleId).thenComparing(Decision::getActionId))
+            .toList(), problems);
+      }
       results.add(new CaseResult(c, problems.isEmpty(), String.join("\n", problems)));
     }
     return results;
@@ -106,6 +116,20 @@ public final class FixtureRunner {
     if (!same) {
       out.add("suppression signals differ\n    expected: " + expected
           + "\n    actual:   " + actual.stream().map(FixtureRunner::describe).toList());
+    }
+  }
+
+  private static void compareDecisions(FixtureCase c, List<Decision> actual, List<String> out) {
+    List<ExpectedDecision> expected = c.decisions();
+    boolean same = expected.size() == actual.size();
+    for (int i = 0; same && i < expected.size(); i++) {
+      same = expected.get(i).matches(actual.get(i));
+    }
+    if (!same) {
+      out.add("decisions differ\n    expected: " + expected
+          + "\n    actual:   " + actual.stream().map(d -> "{outcome: " + d.getOutcome()
+              + (d.getReason() == null ? "" : ", reason: " + d.getReason()) + ", type: "
+              + d.getActionType() + ", why: " + d.getExplanation() + "}").toList());
     }
   }
 
