@@ -16,13 +16,14 @@ public final class RuleCompiler {
   public static Pattern<CustomerEvent, CustomerEvent> compile(Rule rule) {
     Pattern<CustomerEvent, CustomerEvent> pattern = null;
     List<String> earlier = new ArrayList<>();
+    // Every step, the first included: its repeats share the entity and null never correlates.
     String correlateWith = "entityId".equals(rule.correlateBy()) ? rule.firstStep() : null;
     for (StepSpec step : rule.steps()) {
       StepCondition condition =
           new StepCondition(
               new HashSet<>(step.eventTypes()),
               step.condition(),
-              pattern == null ? null : correlateWith,
+              correlateWith,
               earlier);
       if (pattern == null) {
         pattern = Pattern.<CustomerEvent>begin(step.name(), skip(rule.afterMatch()));

@@ -36,7 +36,7 @@ final class RuleParser {
       Set.of("id", "version", "description", "journey", "within", "correlateBy", "afterMatch",
           "steps", "actions", "suppress", "exitOn", "reentry");
   private static final Set<String> RULE_REQUIRED =
-      Set.of("id", "version", "description", "journey", "steps", "actions");
+      Set.of("id", "version", "journey", "steps", "actions");
   private static final Set<String> STEP_KEYS =
       Set.of("name", "eventTypes", "eventType", "condition", "contiguity", "times", "oneOrMore",
           "optional", "absent");
@@ -67,8 +67,8 @@ final class RuleParser {
       return null;
     }
     if (root == null) {
-      p.f.error(1, 1, "empty rule file", "a rule needs at least id, version, description,"
-          + " journey, steps and actions");
+      p.f.error(1, 1, "empty rule file", "a rule needs at least id, version, journey, steps"
+          + " and actions");
       return null;
     }
     Rule rule = p.rule(root);
@@ -97,7 +97,8 @@ final class RuleParser {
           "lowercase letters, digits and single dashes, e.g. cart-abandonment");
     }
     Integer version = f.integer(m, "version", 1);
-    String description = f.string(m, "description");
+    // Optional: it is also the reason of SUPPRESS signals, so never null.
+    String description = m.get("description") == null ? "" : f.string(m, "description");
     String journey = f.string(m, "journey");
     Duration within = duration(m, "within");
     String correlateBy = f.string(m, "correlateBy");
@@ -107,7 +108,7 @@ final class RuleParser {
     }
     Rule.AfterMatch afterMatch = afterMatch(m);
 
-    List<StepSpec> steps = steps(m, within);
+    List<StepSpec> steps = steps(m, correlateBy);
     Set<String> matchingSteps = new LinkedHashSet<>();
     for (StepSpec s : steps) {
       if (!s.absent()) {
@@ -199,7 +200,7 @@ final class RuleParser {
     return d;
   }
 
-  private List<StepSpec> steps(YamlNode.Mapping m, Duration within) {
+  private List<StepSpec> steps(YamlNode.Mapping m, String correlateBy) {
     List<StepSpec> steps = new ArrayList<>();
     List<YamlNode> nodes = f.list(m, "steps");
     if (m.get("steps") instanceof YamlNode.Sequence && nodes.isEmpty()) {
@@ -217,20 +218,55 @@ final class RuleParser {
         earlier.add(step.name());
       }
     }
+    // Rules across steps need every step; with a broken step they would only add noise.
     if (steps.size() == nodes.size() && !steps.isEmpty()) {
-      StepSpec last = steps.get(steps.size() - 1);
-      boolean withinGiven = m.get("within") != null;
-      if (last.absent() && !withinGiven) {
-        f.error(nodes.get(nodes.size() - 1), "an absence step at the end needs 'within'",
+      crossStepChecks(m, steps, nodes, correlateBy);
+    }
+    return steps;
+  }
+
+  private void crossStepChecks(
+      YamlNode.Mapping m, List<StepSpec> steps, List<YamlNode> nodes, String correlateBy) {
+    // A window that is given but invalid is reported already: do not ask for it again.
+    boolean withinGiven = m.get("within") != null;
+    int last = steps.size() - 1;
+    for (int i = 1; i < steps.size(); i++) {
+      StepSpec s = steps.get(i);
+      if (!s.absent()) {
+        continue;
+      }
+      if (!withinGiven) {
+        f.error(at(nodes.get(i), "absent"), i == last
+            ? "an absence step at the end needs 'within'"
+            : "a rule with an absence step needs 'within'",
             "add e.g. within: 3d: how long to wait for the absent event");
       }
-      boolean unbounded = steps.stream().anyMatch(s -> s.oneOrMore() && s.timesTo() == null);
-      if (unbounded && !withinGiven) {
-        f.error(m, "a rule with oneOrMore needs 'within'",
+      if (steps.get(i - 1).optional()) {
+        f.error(at(nodes.get(i), "absent"), "an absence step cannot follow an optional step",
+            "Flink CEP does not support it: write two rules, one with and one without the"
+                + " optional step");
+      }
+    }
+    for (int i = 0; i < steps.size(); i++) {
+      StepSpec s = steps.get(i);
+      if (s.oneOrMore() && !withinGiven) {
+        f.error(at(nodes.get(i), "oneOrMore"), "a rule with oneOrMore needs 'within'",
             "without a window its partial matches grow state without bound");
       }
     }
-    return steps;
+    if (steps.stream().allMatch(s -> s.optional() || s.absent())) {
+      f.error(m.get("steps"), "every step is optional",
+          "at least one step must match an event");
+    } else if (correlateBy != null && steps.get(0).optional()) {
+      f.error(at(nodes.get(0), "optional"), "with correlateBy the first step cannot be optional",
+          "its event decides the entityId the other steps must share");
+    }
+  }
+
+  /** The value of {@code key} in a step, or the step itself: where an error should point. */
+  private static YamlNode at(YamlNode step, String key) {
+    YamlNode value = step instanceof YamlNode.Mapping m ? m.get(key) : null;
+    return value != null ? value : step;
   }
 
   private StepSpec step(YamlNode node, int index, List<String> earlier, Set<String> names) {
@@ -251,10 +287,15 @@ final class RuleParser {
         f.error(m.get("name"), "duplicate step name '" + name + "'", "step names are unique");
       }
     }
+    if (m.get("eventTypes") != null && m.get("eventType") != null) {
+      f.error(m.entries().get("eventType").line(), m.entries().get("eventType").column(),
+          "use either eventTypes or eventType, not both", "eventTypes takes a list");
+    }
     List<String> types = new ArrayList<>(f.strings(m, "eventTypes"));
     types.addAll(f.strings(m, "eventType"));
     if (types.isEmpty()) {
-      f.error(m, "step " + (name == null ? index + 1 : "'" + name + "'")
+      YamlNode given = m.get("eventTypes") != null ? m.get("eventTypes") : m.get("eventType");
+      f.error(given != null ? given : m, "step " + (name == null ? index + 1 : "'" + name + "'")
           + " needs eventTypes", "e.g. eventTypes: [payment.failed]");
     }
     for (String type : types) {
@@ -269,18 +310,28 @@ final class RuleParser {
     Integer[] times = times(m.get("times"));
     Contiguity contiguity = contiguity(m);
     if (index == 0 && absent) {
-      f.error(m, "the first step cannot be an absence", "start with the event that opens the"
-          + " window, then add absent: true to a later step");
+      f.error(m.get("absent"), "the first step cannot be an absence", "start with the event that"
+          + " opens the window, then add absent: true to a later step");
     }
-    if (absent && (optional || oneOrMore || times[0] != null)) {
-      f.error(m, "an absence step cannot have times, oneOrMore or optional", null);
+    if (absent) {
+      for (String quantifier : List.of("times", "oneOrMore", "optional")) {
+        YamlNode q = m.get(quantifier);
+        // `optional: false` and the like are harmless; only a real quantifier is an error.
+        boolean set = quantifier.equals("times") ? times[0] != null
+            : quantifier.equals("optional") ? optional : oneOrMore;
+        if (q != null && set) {
+          f.error(q, "an absence step cannot have times, oneOrMore or optional",
+              "it matches no event, so there is nothing to repeat or skip");
+        }
+      }
     }
     if (absent && contiguity == Contiguity.ANY) {
       f.error(m.get("contiguity"), "an absence step cannot use contiguity 'any'",
           "relaxed (not followed by) or strict (not next)");
     }
     if (oneOrMore && times[0] != null) {
-      f.error(m, "use either times or oneOrMore, not both", null);
+      f.error(m.get("oneOrMore"), "use either times or oneOrMore, not both",
+          "times: {from: N, to: M} bounds the repeats; oneOrMore leaves them open");
     }
     if (index == 0 && contiguity != Contiguity.RELAXED && m.get("contiguity") != null) {
       f.error(m.get("contiguity"), "the first step has no previous step to follow",
@@ -412,10 +463,12 @@ final class RuleParser {
   }
 
   private Template template(YamlNode.Scalar s, Set<String> steps) {
-    List<String> problems = new ArrayList<>();
+    List<Template.Problem> problems = new ArrayList<>();
     Template t = Template.parse(s.text(), steps, problems);
-    for (String problem : problems) {
-      f.error(s, problem, null);
+    for (Template.Problem problem : problems) {
+      // Point at the reference itself when the value is on one line (offsets are exact then).
+      int column = s.text().contains("\n") ? s.column() : f.textColumn(s) + problem.offset();
+      f.error(s.line(), column, problem.message(), null);
     }
     return t;
   }
@@ -456,16 +509,14 @@ final class RuleParser {
       return CelCondition.of(s.text(), variables);
     } catch (CelValidationException e) {
       for (CelIssue issue : e.getErrors()) {
-        String message = issue.getMessage();
-        int line = s.line();
-        int column = f.textColumn(s);
+        // channel and entityId are nullable: CEL calls that type wrapper(string).
+        String message = issue.getMessage().replaceAll("wrapper\\((\\w+)\\)", "$1 or null");
         var loc = issue.getSourceLocation();
-        if (loc.getLine() == 1 && loc.getColumn() >= 0) {
-          column += loc.getColumn();
-        } else if (loc.getLine() > 1) {
-          line += loc.getLine() - 1;
-          column = Math.max(1, loc.getColumn() + 1);
-        }
+        // A non-bool result is about the whole expression, not the part CEL happens to name.
+        int[] at = message.startsWith("expected type 'bool'")
+            ? f.textPosition(s, 1, 0) : f.textPosition(s, loc.getLine(), loc.getColumn());
+        int line = at[0];
+        int column = at[1];
         if (message.startsWith("undeclared reference to '")) {
           String name = message.substring(25, message.indexOf('\'', 25));
           f.error(line, column, "unknown step reference '" + name + "' in CEL expression",

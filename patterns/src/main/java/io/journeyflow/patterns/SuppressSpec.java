@@ -1,7 +1,6 @@
 package io.journeyflow.patterns;
 
 import io.journeyflow.patterns.cel.CelCondition;
-import io.journeyflow.patterns.cel.CelEvents;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.internal.MatchedEvent;
 import java.io.Serializable;
@@ -35,11 +34,12 @@ public record SuppressSpec(
     if (releaseWhen == null) {
       return false;
     }
-    Map<String, Object> bindings = new HashMap<>(4);
-    bindings.put("event", CelEvents.toCel(candidate));
-    if (!openedBy.isEmpty()) {
-      bindings.put("opened", CelEvents.toCel(openedBy.get(openedBy.size() - 1).getEvent()));
+    Map<String, CustomerEvent> bindings = new HashMap<>(4);
+    bindings.put("event", candidate);
+    if (openedBy != null && !openedBy.isEmpty()) {
+      bindings.put("opened", openedBy.get(openedBy.size() - 1).getEvent());
     }
+    // Evaluation errors (e.g. a missing attribute) are false: the suppression stays open.
     return releaseWhen.test(bindings);
   }
 }

@@ -31,8 +31,11 @@ public final class Template implements Serializable {
     this.parts = List.copyOf(parts);
   }
 
+  /** A problem in a template and the offset in its text where it starts. */
+  record Problem(int offset, String message) {}
+
   /** Parses; problems (unknown step or field) are added to {@code problems}. */
-  static Template parse(String text, Set<String> steps, List<String> problems) {
+  static Template parse(String text, Set<String> steps, List<Problem> problems) {
     List<String> parts = new ArrayList<>();
     Matcher m = REFERENCE.matcher(text);
     int last = 0;
@@ -41,16 +44,22 @@ public final class Template implements Serializable {
       String ref = m.group(1).trim();
       Matcher sf = STEP_FIELD.matcher(ref);
       if (!sf.matches()) {
-        problems.add("bad reference '${" + ref + "}': write ${step.field} with field one of "
-            + FIELDS);
+        problems.add(new Problem(m.start(), "bad reference '${" + ref
+            + "}': write ${step.field} with field one of " + FIELDS));
       } else if (!steps.contains(sf.group(1))) {
-        problems.add("unknown step reference '" + sf.group(1) + "' in '${" + ref
-            + "}' (steps that match events: " + steps + ")");
+        problems.add(new Problem(m.start(), "unknown step reference '" + sf.group(1)
+            + "' in '${" + ref + "}' (steps that match events: " + steps + ")"));
       }
       parts.add(ref);
       last = m.end();
     }
     parts.add(text.substring(last));
+    // Any "${" with a "}" after it was taken as a reference: only the tail can hold one that
+    // never closes, surely a typo.
+    int unclosed = text.indexOf("${", last);
+    if (unclosed >= 0) {
+      problems.add(new Problem(unclosed, "unclosed '${' in '" + text + "'"));
+    }
     return new Template(text, parts);
   }
 

@@ -46,6 +46,57 @@ public final class Fields {
     return s.column();
   }
 
+  /**
+   * The file position {line, column} of a position inside a scalar's text (line from 1, column
+   * from 0, as CEL reports them). A literal block ({@code |}) keeps its lines; folded blocks and
+   * multi-line flow scalars join their lines with single spaces, so the offset is walked back
+   * over the file's lines. Escapes in quoted text may shift the column a little.
+   */
+  public int[] textPosition(YamlNode.Scalar s, int textLine, int textColumn) {
+    int[] start = {s.line(), textColumn(s)};
+    String first = line(s.line());
+    if (first == null || textLine < 1 || textColumn < 0) {
+      return start;
+    }
+    char indicator = s.column() - 1 < first.length() ? first.charAt(s.column() - 1) : ' ';
+    boolean block = indicator == '|' || indicator == '>';
+    if (indicator == '|') {
+      // Indentation beyond the block's own (its first line's) is part of the text.
+      String firstContent = line(s.line() + 1);
+      return firstContent == null || line(s.line() + textLine) == null ? start
+          : new int[] {s.line() + textLine, indent(firstContent) + textColumn + 1};
+    }
+    if (textLine > 1) {
+      return start;
+    }
+    // Folded text: segments of the file's lines, each followed by one joining space.
+    int fileLine = block ? s.line() + 1 : s.line();
+    int column = block ? -1 : start[1];
+    int remaining = textColumn;
+    for (String text = line(fileLine); text != null; text = line(++fileLine)) {
+      int from = column > 0 ? column - 1 : indent(text);
+      int length = text.length() - from;
+      if (remaining <= length) {
+        return new int[] {fileLine, from + remaining + 1};
+      }
+      remaining -= length + 1;
+      column = -1;
+    }
+    return start;
+  }
+
+  private String line(int number) {
+    return number >= 1 && number <= lines.size() ? lines.get(number - 1) : null;
+  }
+
+  private static int indent(String text) {
+    int i = 0;
+    while (i < text.length() && text.charAt(i) == ' ') {
+      i++;
+    }
+    return i;
+  }
+
   public YamlNode.Mapping mapping(YamlNode node, String what) {
     if (node instanceof YamlNode.Mapping m) {
       return m;

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads YAML into {@link YamlNode}s that remember positions (Jackson's tree model forgets them).
@@ -17,6 +19,9 @@ import java.util.Map;
 public final class YamlReader {
 
   private static final YAMLFactory FACTORY = new YAMLFactory();
+  /** SnakeYAML's position lines: " in 'reader', line 3, column 8:". */
+  private static final Pattern MARK =
+      Pattern.compile("\\s*in '[^']*', line (\\d+), column (\\d+):?\\s*");
 
   private YamlReader() {}
 
@@ -54,15 +59,38 @@ public final class YamlReader {
       }
       return root;
     } catch (JsonProcessingException e) {
-      JsonLocation at = e.getLocation();
-      String message = e.getOriginalMessage().lines().findFirst().orElse("invalid YAML");
-      throw new SyntaxError(
-          "YAML syntax error: " + message,
-          at == null ? 1 : Math.max(1, at.getLineNr()),
-          at == null ? 1 : Math.max(1, at.getColumnNr()));
+      throw syntaxError(e);
     } catch (IOException e) {
       throw new SyntaxError("cannot read YAML: " + e.getMessage(), 1, 1);
     }
+  }
+
+  /**
+   * SnakeYAML's message has a context ("while parsing a flow sequence"), a problem ("expected
+   * ',' or ']'") and a mark for each; the problem's mark is where the author must look.
+   */
+  private static SyntaxError syntaxError(JsonProcessingException e) {
+    String original = e.getOriginalMessage() == null ? "invalid YAML" : e.getOriginalMessage();
+    List<String> parts = new ArrayList<>();
+    int line = -1;
+    int column = -1;
+    for (String text : original.lines().toList()) {
+      Matcher mark = MARK.matcher(text);
+      if (mark.matches()) {
+        line = Integer.parseInt(mark.group(1));
+        column = Integer.parseInt(mark.group(2));
+      } else if (!text.isBlank() && !Character.isWhitespace(text.charAt(0))) {
+        parts.add(text.trim());
+      }
+    }
+    if (line < 0) {
+      JsonLocation at = e.getLocation();
+      line = at == null ? 1 : at.getLineNr();
+      column = at == null ? 1 : at.getColumnNr();
+    }
+    String message = parts.isEmpty() ? "invalid YAML" : String.join(": ", parts);
+    return new SyntaxError("YAML syntax error: " + message, Math.max(1, line),
+        Math.max(1, column));
   }
 
   private static YamlNode node(JsonParser p) throws IOException, SyntaxError {
