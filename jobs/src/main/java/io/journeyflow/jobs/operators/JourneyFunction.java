@@ -147,12 +147,7 @@ public final class JourneyFunction
                 new MapStateDescriptor<>(PENDING_MATCHES, Types.LONG, new ListTypeInfo<>(matchType)));
     ListStateDescriptor<ContextEvent> recentDescriptor =
         new ListStateDescriptor<>(RECENT, new AvroTypeInfo<>(ContextEvent.class));
-    recentDescriptor.enableTimeToLive(
-        StateTtlConfig.newBuilder(idleTtl)
-            .updateTtlOnCreateAndWrite()
-            .neverReturnExpired()
-            .cleanupInRocksdbCompactFilter(1000)
-            .build());
+    recentDescriptor.enableTimeToLive(ttl(idleTtl));
     recent = getRuntimeContext().getListState(recentDescriptor);
     open =
         getRuntimeContext()
@@ -164,12 +159,7 @@ public final class JourneyFunction
             .getMapState(new MapStateDescriptor<>(OPENED_BY, Types.STRING, matchType));
     ValueStateDescriptor<CustomerProfile> profileDescriptor =
         new ValueStateDescriptor<>(PROFILE, new AvroTypeInfo<>(CustomerProfile.class));
-    profileDescriptor.enableTimeToLive(
-        StateTtlConfig.newBuilder(idleTtl)
-            .updateTtlOnCreateAndWrite()
-            .neverReturnExpired()
-            .cleanupInRocksdbCompactFilter(1000)
-            .build());
+    profileDescriptor.enableTimeToLive(ttl(idleTtl));
     profile = getRuntimeContext().getState(profileDescriptor);
     sends =
         getRuntimeContext()
@@ -191,14 +181,21 @@ public final class JourneyFunction
     exited = getRuntimeContext()
         .getMapState(new MapStateDescriptor<>(EXITED, Types.STRING, Types.LONG));
     ValueStateDescriptor<Long> tombstone = new ValueStateDescriptor<>(ERASED_AT, Types.LONG);
-    tombstone.enableTimeToLive(StateTtlConfig.newBuilder(tombstoneTtl)
-        .updateTtlOnCreateAndWrite().neverReturnExpired().cleanupInRocksdbCompactFilter(1000)
-        .build());
+    tombstone.enableTimeToLive(ttl(tombstoneTtl));
     erasedAt = getRuntimeContext().getState(tombstone);
     journeys = getRuntimeContext().getMapState(new MapStateDescriptor<>(OPEN_JOURNEYS,
         Types.STRING, new AvroTypeInfo<>(OpenJourney.class)));
     actionsOut = getRuntimeContext().getMetricGroup().counter("actions");
     signalsOut = getRuntimeContext().getMetricGroup().counter("suppressionSignals");
+  }
+
+  /** Processing-time expiry, cleaned up by RocksDB compaction. */
+  private static StateTtlConfig ttl(Duration ttl) {
+    return StateTtlConfig.newBuilder(ttl)
+        .updateTtlOnCreateAndWrite()
+        .neverReturnExpired()
+        .cleanupInRocksdbCompactFilter(1000)
+        .build();
   }
 
   @Override

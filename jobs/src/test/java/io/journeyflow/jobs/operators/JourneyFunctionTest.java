@@ -125,13 +125,19 @@ class JourneyFunctionTest {
     h.processElement2(new StreamRecord<>(match(opened), t));
   }
 
-  private static List<SuppressionSignal> signals(
-      KeyedTwoInputStreamOperatorTestHarness<String, CustomerEvent, RuleMatch, Action> h) {
-    List<SuppressionSignal> out = new ArrayList<>();
-    if (h.getSideOutput(SIGNALS) != null) {
-      h.getSideOutput(SIGNALS).forEach(r -> out.add(r.getValue()));
+  private static <T> List<T> sideOutput(
+      KeyedTwoInputStreamOperatorTestHarness<String, CustomerEvent, RuleMatch, Action> h,
+      OutputTag<T> tag) {
+    List<T> out = new ArrayList<>();
+    if (h.getSideOutput(tag) != null) {
+      h.getSideOutput(tag).forEach(r -> out.add(r.getValue()));
     }
     return out;
+  }
+
+  private static List<SuppressionSignal> signals(
+      KeyedTwoInputStreamOperatorTestHarness<String, CustomerEvent, RuleMatch, Action> h) {
+    return sideOutput(h, SIGNALS);
   }
 
   @Test
@@ -513,11 +519,7 @@ class JourneyFunctionTest {
 
   private static List<Decision> decisions(
       KeyedTwoInputStreamOperatorTestHarness<String, CustomerEvent, RuleMatch, Action> h) {
-    List<Decision> out = new ArrayList<>();
-    if (h.getSideOutput(DECISIONS) != null) {
-      h.getSideOutput(DECISIONS).forEach(r -> out.add(r.getValue()));
-    }
-    return out;
+    return sideOutput(h, DECISIONS);
   }
 
   @Test
