@@ -55,6 +55,9 @@ class ReplayITCase {
         .findFirst().get();
     assertThat(annRoute.get("context").get("channelsTouched").toString())
         .isEqualTo("[\"chat\"]");
+    JsonNode escalation = actions.stream()
+        .filter(a -> a.get("ruleId").asText().equals("repeat-contact")).findFirst().get();
+    assertThat(escalation.get("context").get("contactsLast7Days").asInt()).isEqualTo(3);
     JsonNode help = actions.stream()
         .filter(a -> a.get("actionType").asText().equals("SEND_HELP_CONTENT")).findFirst().get();
     JsonNode open = help.get("context").get("openJourneys").get(0);

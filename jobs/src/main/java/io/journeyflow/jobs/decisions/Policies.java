@@ -15,7 +15,8 @@ public record Policies(
     List<Cap> caps,
     List<QuietHours> quietHours,
     Duration arbitrationWindow,
-    Duration approvalExpiry)
+    Duration approvalExpiry,
+    List<ApprovalRule> approvalRules)
     implements Serializable {
 
   /** No actions of these purposes on these channels between two local times of day. */
@@ -49,6 +50,37 @@ public record Policies(
     public String describe() {
       return from + "-" + to + " local on " + channels + " for " + purposes;
     }
+  }
+
+  /** Actions of a type whose numeric parameter is above a threshold need a person's approval. */
+  public record ApprovalRule(String actionType, String parameter, double above)
+      implements Serializable {
+
+    public boolean applies(io.journeyflow.schema.Action a) {
+      if (!actionType.equals("any") && !actionType.equals(a.getActionType())) {
+        return false;
+      }
+      String value = a.getParameters().get(parameter);
+      try {
+        return value != null && Double.parseDouble(value) > above;
+      } catch (NumberFormatException e) {
+        return false;
+      }
+    }
+
+    public String describe() {
+      return actionType + " with " + parameter + " above " + above;
+    }
+  }
+
+  /** The approval rule that holds this action, or null. */
+  public ApprovalRule approvalRule(io.journeyflow.schema.Action a) {
+    for (ApprovalRule rule : approvalRules) {
+      if (rule.applies(a)) {
+        return rule;
+      }
+    }
+    return null;
   }
 
   /** At most {@code max} actions of a purpose on a channel per window or calendar day. */

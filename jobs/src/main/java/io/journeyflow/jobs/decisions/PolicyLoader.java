@@ -146,10 +146,23 @@ public final class PolicyLoader {
     if (expiry == null || expiry.isZero()) {
       problems.add("approval.expiry: bad duration '" + expiryText + "'");
     }
+    List<Policies.ApprovalRule> approvals = new ArrayList<>();
+    i = 0;
+    for (JsonNode a : root.path("approval").path("when")) {
+      String where = "approval.when[" + i++ + "]";
+      String parameter = a.path("parameter").asText("");
+      if (parameter.isBlank() || !a.path("above").isNumber()) {
+        problems.add(where + ": needs 'parameter' and a numeric 'above'");
+        continue;
+      }
+      approvals.add(new Policies.ApprovalRule(a.path("actionType").asText("any"), parameter,
+          a.path("above").asDouble()));
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(name + ": " + String.join("; ", problems));
     }
     return new Policies(version, zone, List.copyOf(channels), Map.copyOf(consent),
-        Map.copyOf(scopes), List.copyOf(caps), List.copyOf(quiet), window, expiry);
+        Map.copyOf(scopes), List.copyOf(caps), List.copyOf(quiet), window, expiry,
+        List.copyOf(approvals));
   }
 }

@@ -1,6 +1,7 @@
 package io.journeyflow.jobs.operators;
 
 import io.journeyflow.jobs.decisions.DecisionEngine;
+import io.journeyflow.jobs.decisions.Policies;
 import io.journeyflow.jobs.decisions.Profiles;
 import io.journeyflow.patterns.Rule;
 import io.journeyflow.patterns.RuleSet;
@@ -70,6 +71,8 @@ public final class JourneyFunction
   static final String EXITED = "journey-exited";
   static final String ERASED_AT = "erased-at";
   static final String OPEN_JOURNEYS = "open-journeys";
+  static final String CONTACTS = "contact-times";
+  static final String CONTACT = "contact.started";
   public static final String ERASE = "customer.erase";
   static final String APPROVAL_GRANTED = "approval.granted";
   static final String APPROVAL_REJECTED = "approval.rejected";
@@ -109,6 +112,7 @@ public final class JourneyFunction
   private transient MapState<String, Long> exited;
   private transient ValueState<Long> erasedAt;
   private transient MapState<String, OpenJourney> journeys;
+  private transient ListState<Long> contacts;
   private transient Counter actionsOut;
   private transient Counter signalsOut;
 
@@ -185,6 +189,7 @@ public final class JourneyFunction
     erasedAt = getRuntimeContext().getState(tombstone);
     journeys = getRuntimeContext().getMapState(new MapStateDescriptor<>(OPEN_JOURNEYS,
         Types.STRING, new AvroTypeInfo<>(OpenJourney.class)));
+    contacts = getRuntimeContext().getListState(new ListStateDescriptor<>(CONTACTS, Types.LONG));
     actionsOut = getRuntimeContext().getMetricGroup().counter("actions");
     signalsOut = getRuntimeContext().getMetricGroup().counter("suppressionSignals");
   }
@@ -289,8 +294,21 @@ public final class JourneyFunction
     }
     CustomerProfile p = null;
     boolean changed = false;
+    List<Long> contactTimes = null;
     for (CustomerEvent e : events) {
       track(e);
+      if (e.getEventType().equals(CONTACT)) {
+        if (contactTimes == null) {
+          contactTimes = new ArrayList<>();
+          long forget = now.minus(Duration.ofDays(30)).toEpochMilli();
+          for (Long t : contacts.get()) {
+            if (t > forget) {
+              contactTimes.add(t);
+            }
+          }
+        }
+        contactTimes.add(e.getOccurredAt().toEpochMilli());
+      }
       kept.add(JourneyRecords.contextEvent(e));
       if (Profiles.updates(e)) {
         p = Profiles.apply(changed ? p : profile.value(), e);
@@ -299,6 +317,9 @@ public final class JourneyFunction
     }
     if (changed) {
       profile.update(p);
+    }
+    if (contactTimes != null) {
+      contacts.update(contactTimes);
     }
     int from = Math.max(0, kept.size() - maxRecentEvents);
     recent.update(new ArrayList<>(kept.subList(from, kept.size())));
@@ -374,13 +395,15 @@ public final class JourneyFunction
     entered.clear();
     exited.clear();
     journeys.clear();
+    contacts.clear();
     erasedAt.update(request.getOccurredAt().toEpochMilli());
     ctx.output(erasures, ErasureConfirmation.newBuilder()
         .setCustomerId(customerId)
         .setRequestEventId(request.getEventId())
         .setRequestedAt(request.getOccurredAt())
         .setRemoved(List.of(RECENT, PROFILE, SENDS, OPEN_SUPPRESSIONS, OPENED_BY, DEFERRED,
-            CONTEST, AWAITING_APPROVAL, ENTERED, EXITED, OPEN_JOURNEYS, "seen-event-ids"))
+            CONTEST, AWAITING_APPROVAL, ENTERED, EXITED, OPEN_JOURNEYS, CONTACTS,
+            "seen-event-ids"))
         .setNote("rule matches begun before the erasure are dropped when they complete"
             + " (tombstone kept " + tombstoneTtl + ")")
         .build());
@@ -408,6 +431,19 @@ public final class JourneyFunction
     List<Action> actions = JourneyRecords.actions(rule, match, context, openSuppressions(),
         openJourneys(rule.id()));
     Instant now = match.getMatchedAt();
+    int last7 = 0;
+    int last30 = 0;
+    for (Long t : contacts.get()) {
+      long age = now.toEpochMilli() - t;
+      if (age >= 0 && age < Duration.ofDays(30).toMillis()) {
+        last30++;
+        last7 += age < Duration.ofDays(7).toMillis() ? 1 : 0;
+      }
+    }
+    for (Action a : actions) {
+      a.getContext().setContactsLast7Days(last7);
+      a.getContext().setContactsLast30Days(last30);
+    }
     Instant started = match.getEvents().get(0).getEvent().getOccurredAt();
     Long exitedAt = exited.get(rule.journey());
     if (exitedAt != null && started.toEpochMilli() < exitedAt) {
@@ -614,8 +650,10 @@ public final class JourneyFunction
     List<SendRecord> history = history(now);
     DecisionEngine.Verdict verdict =
         engine.decide(candidate, quiet, profile.value(), history, openNow, now);
-    if (!approved && spec(candidate) != null && spec(candidate).requiresApproval()
-        && verdict.outcome() != DecisionOutcome.BLOCKED) {
+    Policies.ApprovalRule byPolicy = engine.policies().approvalRule(candidate);
+    boolean needsApproval = byPolicy != null
+        || (spec(candidate) != null && spec(candidate).requiresApproval());
+    if (!approved && needsApproval && verdict.outcome() != DecisionOutcome.BLOCKED) {
       // Held for a person: decided again, against the state of that moment, once approved.
       Instant expires = now.plus(engine.policies().approvalExpiry());
       candidate.setDecidedAt(now);
@@ -623,6 +661,8 @@ public final class JourneyFunction
       ctx.timerService().registerEventTimeTimer(expires.toEpochMilli());
       Map<String, String> values = new java.util.LinkedHashMap<>(verdict.values());
       values.put("approval.expires", expires.toString());
+      values.put("approval.by", byPolicy == null ? "rule " + candidate.getRuleId()
+          : "policy: " + byPolicy.describe());
       ctx.output(decisions, JourneyRecords.decision(candidate,
           new DecisionEngine.Verdict(DecisionOutcome.PENDING_APPROVAL, null, verdict.channel(),
               "waiting for approval (" + APPROVAL_GRANTED + " or " + APPROVAL_REJECTED

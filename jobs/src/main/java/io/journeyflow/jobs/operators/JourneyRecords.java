@@ -54,7 +54,7 @@ public final class JourneyRecords {
       }
     }
     ActionContext context = new ActionContext(List.copyOf(recent), List.copyOf(open),
-        List.copyOf(channels), List.copyOf(journeys));
+        List.copyOf(channels), List.copyOf(journeys), 0, 0);
     List<Action> actions = new ArrayList<>(rule.actions().size());
     for (int i = 0; i < rule.actions().size(); i++) {
       ActionSpec spec = rule.actions().get(i);

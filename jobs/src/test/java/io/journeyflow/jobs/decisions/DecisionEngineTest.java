@@ -45,7 +45,7 @@ class DecisionEngineTest {
         .setParameters(new HashMap<>())
         .setTriggeringEvents(new ArrayList<>())
         .setContext(new ActionContext(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
-            new ArrayList<>()))
+            new ArrayList<>(), 0, 0))
         .setOccurredAt(Instant.EPOCH)
         .setDecidedAt(Instant.EPOCH)
         .build();

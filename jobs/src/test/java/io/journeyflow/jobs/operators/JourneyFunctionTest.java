@@ -421,6 +421,39 @@ class JourneyFunctionTest {
     assertThat(sent).isEmpty();
   }
 
+  @Test
+  void policyHoldsCreditsAboveAnAmountForApproval() throws Exception {
+    RuleSet credits = TestRules.of("""
+        id: goodwill
+        version: 1
+        description: A goodwill credit
+        journey: billing
+        within: 1h
+        steps:
+          - {name: failed, eventTypes: [payment.failed]}
+        actions:
+          - {type: ISSUE_CREDIT, parameters: {amount: '${failed.attributes.amount}'}}
+        """);
+    List<String> outcomes = new ArrayList<>();
+    for (double amount : new double[] {20.0, 80.0}) {
+      try (var h = harness(credits, 20, new EmbeddedRocksDBStateBackend())) {
+        h.open();
+        CustomerEvent failed = event("f", "payment.failed", "c1", 10);
+        failed.getAttributes().put("amount", amount);
+        h.processElement1(new StreamRecord<>(failed, millis(10)));
+        h.processElement2(new StreamRecord<>(RuleMatch.newBuilder().setCustomerId("c1")
+            .setRuleId("goodwill").setRuleVersion(1).setMatchedAt(failed.getOccurredAt())
+            .setEvents(List.of(new MatchedEvent("failed", failed))).build(), millis(10)));
+        h.processBothWatermarks(new Watermark(millis(10)));
+        Decision d = decisions(h).get(0);
+        outcomes.add(amount + " " + d.getOutcome() + " "
+            + d.getPolicyValues().getOrDefault("approval.by", "-"));
+      }
+    }
+    assertThat(outcomes).containsExactly("20.0 SENT -",
+        "80.0 PENDING_APPROVAL policy: ISSUE_CREDIT with amount above 50.0");
+  }
+
   private static RuleSet journeyRule(String extra) {
     return TestRules.of("""
         id: credit
