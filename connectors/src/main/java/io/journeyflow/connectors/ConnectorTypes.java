@@ -1,20 +1,51 @@
 package io.journeyflow.connectors;
 
+import io.journeyflow.schema.Action;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
+import io.journeyflow.schema.Decision;
+import io.journeyflow.schema.SuppressionSignal;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.EitherTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.types.Either;
 
-/** Flink type information of what the connectors produce: Avro serializers, never Kryo. */
+/**
+ * Flink type information of the contract records: Avro serializers (fast, and their state can
+ * evolve with the schema), never Kryo.
+ */
 public final class ConnectorTypes {
 
   private ConnectorTypes() {}
 
   /** Decoded input: Left is a dead letter, Right an event. */
   public static TypeInformation<Either<DeadLetter, CustomerEvent>> decodedType() {
-    return new EitherTypeInfo<>(
-        new AvroTypeInfo<>(DeadLetter.class), new AvroTypeInfo<>(CustomerEvent.class));
+    return new EitherTypeInfo<>(deadLetter(), customerEvent());
+  }
+
+  /** Avro type information of any generated record class. */
+  public static <T extends SpecificRecordBase> TypeInformation<T> avro(Class<T> recordClass) {
+    return new AvroTypeInfo<>(recordClass);
+  }
+
+  public static TypeInformation<CustomerEvent> customerEvent() {
+    return avro(CustomerEvent.class);
+  }
+
+  public static TypeInformation<DeadLetter> deadLetter() {
+    return avro(DeadLetter.class);
+  }
+
+  public static TypeInformation<Action> action() {
+    return avro(Action.class);
+  }
+
+  public static TypeInformation<SuppressionSignal> suppressionSignal() {
+    return avro(SuppressionSignal.class);
+  }
+
+  public static TypeInformation<Decision> decision() {
+    return avro(Decision.class);
   }
 }

@@ -5,9 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.avro.message.BinaryMessageEncoder;
-import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
@@ -19,30 +20,48 @@ public final class KafkaSinks {
 
   private KafkaSinks() {}
 
+  /**
+   * A sink of {@code T} to {@code topic}: value = the record's Avro single-object encoding
+   * (readable with the generated class's {@code fromByteBuffer}), key = UTF-8 of {@code key}'s
+   * result (null for no key), so records with one key keep their order in one partition.
+   * Guarantee, transactional ids and timeout: see {@link KafkaSinkSettings}.
+   */
   public static <T extends SpecificRecordBase> KafkaSink<T> avro(
       KafkaSinkSettings s, String topic, KeyExtractor<T> key) {
+    KafkaSourceSettings.requireText(topic, "topic");
+    Objects.requireNonNull(key, "key");
     KafkaSinkBuilder<T> builder =
         KafkaSink.<T>builder()
             .setBootstrapServers(s.bootstrapServers())
             .setDeliveryGuarantee(s.guarantee())
-            // One prefix per sink: two sinks of one job must never share transactional ids.
-            .setTransactionalIdPrefix(s.transactionalIdPrefix() + "-" + topic)
             .setRecordSerializer(new AvroRecordSerializer<>(topic, key))
             .setProperty(
                 ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
                 Long.toString(s.transactionTimeout().toMillis()));
+    if (s.guarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
+      builder.setTransactionalIdPrefix(transactionalIdPrefix(s, topic));
+    }
     for (Map.Entry<String, String> p : s.properties().entrySet()) {
       builder.setProperty(p.getKey(), p.getValue());
     }
     return builder.build();
   }
 
+  /** One prefix per sink: two sinks of one job must never share transactional ids. */
+  static String transactionalIdPrefix(KafkaSinkSettings s, String topic) {
+    return s.transactionalIdPrefix() + "-" + topic;
+  }
+
   /** Value: the record's single-object encoding; key: UTF-8 of the extracted key. */
   static final class AvroRecordSerializer<T extends SpecificRecordBase>
       implements KafkaRecordSerializationSchema<T> {
 
+    private static final long serialVersionUID = 1L;
+
     private final String topic;
     private final KeyExtractor<T> key;
+    // Built on first use from the record's own model, which knows its logical types (Instant).
+    private transient BinaryMessageEncoder<T> encoder;
 
     AvroRecordSerializer(String topic, KeyExtractor<T> key) {
       this.topic = topic;
@@ -61,14 +80,9 @@ public final class KafkaSinks {
           encode(record));
     }
 
-    private transient BinaryMessageEncoder<T> encoder;
-
     byte[] encode(T record) {
       if (encoder == null) {
-        // The generated class's own model carries its logical-type conversions (Instant).
-        encoder =
-            new BinaryMessageEncoder<>(
-                SpecificData.getForSchema(record.getSchema()), record.getSchema());
+        encoder = new BinaryMessageEncoder<>(record.getSpecificData(), record.getSchema());
       }
       try {
         ByteBuffer buffer = encoder.encode(record);

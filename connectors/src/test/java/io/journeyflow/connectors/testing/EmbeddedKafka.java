@@ -8,6 +8,7 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -17,6 +18,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -28,12 +30,15 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real single-node Kafka broker (KRaft, combined mode) in the test JVM, one per test class,
- * with helpers that poll with deadlines instead of sleeping.
+ * A real single-node Kafka broker (KRaft, combined mode) in the test JVM, one per test class
+ * ({@code @RegisterExtension static final EmbeddedKafka KAFKA = new EmbeddedKafka();}), with
+ * helpers that poll with deadlines instead of sleeping. Give each test its own topics
+ * ({@link #uniqueTopic}): tests of a class share the broker.
  */
 public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback {
 
   private static final AtomicInteger TOPICS = new AtomicInteger();
+  private static final Duration POLL = Duration.ofMillis(100);
 
   private KafkaClusterTestKit cluster;
   private KafkaProducer<String, byte[]> producer;
@@ -57,7 +62,9 @@ public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback 
             .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
             .setConfigProp("share.coordinator.state.topic.min.isr", "1")
             .setConfigProp("group.initial.rebalance.delay.ms", "0")
+            // Above the sinks' default transaction timeout (15 min), so tests can use it.
             .setConfigProp("transaction.max.timeout.ms", "3600000")
+            // Tests create their topics: a typo in a topic name must not pass silently.
             .setConfigProp("auto.create.topics.enable", "false")
             .build();
     cluster.format();
@@ -73,11 +80,14 @@ public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback 
 
   @Override
   public void afterAll(ExtensionContext context) throws Exception {
-    if (producer != null) {
-      producer.close();
-    }
-    if (cluster != null) {
-      cluster.close();
+    try {
+      if (producer != null) {
+        producer.close(Duration.ofSeconds(5));
+      }
+    } finally {
+      if (cluster != null) {
+        cluster.close();
+      }
     }
   }
 
@@ -85,57 +95,96 @@ public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback 
     return cluster.bootstrapServers();
   }
 
-  /** A topic name no other test uses. */
+  /** A topic name no other test uses (not created: see {@link #createTopic}). */
   public String uniqueTopic(String prefix) {
-    return prefix + "-" + TOPICS.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    return prefix + "-" + TOPICS.incrementAndGet() + "-"
+        + UUID.randomUUID().toString().substring(0, 8);
   }
 
+  /** Creates a topic with replication factor 1 and waits until it exists. */
   public void createTopic(String name, int partitions) throws Exception {
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+    try (Admin admin = admin()) {
       admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
     }
   }
 
-  /** Sends synchronously: the record is on the broker when this returns. */
-  public void produce(String topic, String key, byte[] value) {
-    produce(topic, null, key, value);
+  public Admin admin() {
+    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
   }
 
-  public void produce(String topic, Integer partition, String key, byte[] value) {
-    produce(topic, partition, null, key, value);
+  /** Sends synchronously: the record is on the broker (acks=all) when this returns. */
+  public RecordMetadata produce(String topic, String key, byte[] value) {
+    return produce(topic, null, key, value);
+  }
+
+  /** To one partition (null: by key). */
+  public RecordMetadata produce(String topic, Integer partition, String key, byte[] value) {
+    return produce(topic, partition, null, key, value);
   }
 
   /** With an explicit record timestamp (e.g. the event time, as producers usually set it). */
-  public void produce(String topic, Integer partition, Long timestamp, String key, byte[] value) {
+  public RecordMetadata produce(
+      String topic, Integer partition, Long timestamp, String key, byte[] value) {
     try {
-      producer.send(new ProducerRecord<>(topic, partition, timestamp, key, value)).get();
+      return producer.send(new ProducerRecord<>(topic, partition, timestamp, key, value)).get();
     } catch (Exception e) {
       throw new IllegalStateException("cannot produce to " + topic, e);
     }
   }
 
-  /** Polls committed records until {@code expected} arrived; fails with what came by then. */
+  /**
+   * Writes records in a transaction and aborts it: read_committed consumers must never see
+   * them (but they take offsets).
+   */
+  public void produceAborted(String topic, Integer partition, String key, byte[]... values) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "embedded-kafka-" + UUID.randomUUID());
+    try (KafkaProducer<String, byte[]> tx =
+        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+      tx.initTransactions();
+      tx.beginTransaction();
+      for (byte[] value : values) {
+        tx.send(new ProducerRecord<>(topic, partition, key, value));
+      }
+      tx.flush();
+      tx.abortTransaction();
+    }
+  }
+
+  /**
+   * Polls committed records (values) until {@code expected} arrived; fails with what came by
+   * then. Reads from the beginning of every partition, with no consumer group.
+   */
   public <T> List<T> consumeReadCommitted(
       String topic, Function<byte[], T> decode, int expected, Duration deadline) {
-    List<T> got = new ArrayList<>();
+    return consumeRecordsReadCommitted(topic, expected, deadline).stream()
+        .map(r -> decode.apply(r.value()))
+        .collect(Collectors.toCollection(ArrayList::new));
+  }
+
+  /** As {@link #consumeReadCommitted}, but whole records: keys, partitions, offsets. */
+  public List<ConsumerRecord<byte[], byte[]>> consumeRecordsReadCommitted(
+      String topic, int expected, Duration deadline) {
+    List<ConsumerRecord<byte[], byte[]>> got = new ArrayList<>();
     long end = System.nanoTime() + deadline.toNanos();
     try (KafkaConsumer<byte[], byte[]> consumer = consumer(topic)) {
       while (got.size() < expected && System.nanoTime() < end) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          got.add(decode.apply(r.value()));
-        }
+        consumer.poll(POLL).forEach(got::add);
       }
     }
     if (got.size() < expected) {
       throw new AssertionError(
-          "expected " + expected + " record(s) on " + topic + " within " + deadline + ", got "
-              + got.size() + ": " + got);
+          "expected " + expected + " committed record(s) on " + topic + " within " + deadline
+              + ", got " + got.size() + ": " + got);
     }
     return got;
   }
 
-  /** Everything committed on the topic, read until no more arrives for {@code quiet}. */
+  /**
+   * Everything committed on the topic, read until nothing more arrives for {@code quiet} (or
+   * the deadline passes): for asserting that no more records than expected were written.
+   */
   public <T> List<T> drainReadCommitted(
       String topic, Function<byte[], T> decode, Duration quiet, Duration deadline) {
     List<T> got = new ArrayList<>();
@@ -143,7 +192,7 @@ public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback 
     long quietUntil = System.nanoTime() + quiet.toNanos();
     try (KafkaConsumer<byte[], byte[]> consumer = consumer(topic)) {
       while (System.nanoTime() < end && System.nanoTime() < quietUntil) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
           got.add(decode.apply(r.value()));
           quietUntil = System.nanoTime() + quiet.toNanos();
         }
@@ -161,7 +210,12 @@ public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback 
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props);
     List<TopicPartition> partitions = new ArrayList<>();
-    consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+    consumer.partitionsFor(topic)
+        .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+    if (partitions.isEmpty()) {
+      consumer.close();
+      throw new IllegalStateException("topic " + topic + " does not exist: create it first");
+    }
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
     return consumer;
