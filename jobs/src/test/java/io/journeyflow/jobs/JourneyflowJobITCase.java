@@ -100,7 +100,7 @@ class JourneyflowJobITCase {
       assertThat(new String(gotDead.get(0).getPayload().array(), StandardCharsets.UTF_8))
           .isEqualTo("not avro at all");
     } finally {
-      job.cancel().get();
+      stop(job);
     }
   }
 
@@ -189,7 +189,17 @@ class JourneyflowJobITCase {
       assertThat(late.getEventId()).isEqualTo("k4");
       assertThat(late.getPayloadText()).contains("\"eventId\":\"k4\"");
     } finally {
-      job.cancel().get();
+      stop(job);
+    }
+  }
+
+  /** Cancels and waits until the job is gone, so nothing writes to the checkpoint dir after. */
+  private static void stop(JobClient job) throws Exception {
+    job.cancel().get();
+    try {
+      job.getJobExecutionResult().get(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException cancelled) {
+      // expected: a cancelled job completes exceptionally
     }
   }
 
