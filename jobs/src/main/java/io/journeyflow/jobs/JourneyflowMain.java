@@ -1,19 +1,15 @@
 package io.journeyflow.jobs;
 
-import io.journeyflow.jobs.config.ConfigFiles;
-import io.journeyflow.jobs.config.JobOptions;
+import io.journeyflow.jobs.config.JobArguments;
 import io.journeyflow.jobs.config.RuleSets;
 import io.journeyflow.jobs.io.KafkaJobIO;
 import io.journeyflow.patterns.RuleSet;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** Entry point of the job jar: parses config and rules, then runs {@link JourneyflowJob}. */
 @Command(
@@ -22,14 +18,7 @@ import picocli.CommandLine.Option;
     description = "Runs Journeyflow: Kafka events -> rules -> actions and suppression signals.")
 public final class JourneyflowMain implements Callable<Integer> {
 
-  @Option(names = "--config", description = "Job config file (YAML), e.g. config/journeyflow.yaml")
-  Path config;
-
-  @Option(names = "--rules", description = "Rule directory (default: bundled starter library)")
-  Path rules;
-
-  @Option(names = "-D", description = "Config override key=value (repeatable)")
-  List<String> overrides = new ArrayList<>();
+  @Mixin JobArguments arguments = new JobArguments();
 
   public static void main(String[] args) {
     int exit = new CommandLine(new JourneyflowMain()).execute(args);
@@ -40,10 +29,7 @@ public final class JourneyflowMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Configuration conf = ConfigFiles.load(config, overrides);
-    if (rules != null) {
-      conf.set(JobOptions.RULES_DIR, rules.toString());
-    }
+    Configuration conf = arguments.configuration();
     RuleSet ruleSet = RuleSets.loadOrReport(conf, System.err);
     if (ruleSet == null) {
       return 2;

@@ -1,14 +1,12 @@
 package io.journeyflow.jobs;
 
-import io.journeyflow.jobs.config.ConfigFiles;
-import io.journeyflow.jobs.config.JobOptions;
+import io.journeyflow.jobs.config.JobArguments;
 import io.journeyflow.jobs.config.RuleSets;
 import io.journeyflow.jobs.io.FileJobIO;
 import io.journeyflow.jobs.io.OutputFiles;
 import io.journeyflow.patterns.RuleSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.RuntimeExecutionMode;
@@ -19,6 +17,7 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -37,14 +36,7 @@ public final class ReplayMain implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "Output directory")
   Path out;
 
-  @Option(names = "--rules", description = "Rule directory (default: bundled starter library)")
-  Path rules;
-
-  @Option(names = "--config", description = "Job config file (YAML)")
-  Path config;
-
-  @Option(names = "-D", description = "Config override key=value (repeatable)")
-  List<String> overrides = new ArrayList<>();
+  @Mixin JobArguments arguments = new JobArguments();
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new ReplayMain()).execute(args));
@@ -52,10 +44,7 @@ public final class ReplayMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Configuration conf = ConfigFiles.load(config, overrides);
-    if (rules != null) {
-      conf.set(JobOptions.RULES_DIR, rules.toString());
-    }
+    Configuration conf = arguments.configuration();
     RuleSet ruleSet = RuleSets.loadOrReport(conf, System.err);
     if (ruleSet == null) {
       return 2;
