@@ -144,11 +144,13 @@ public final class JourneyFunction
     pendingEvents =
         getRuntimeContext()
             .getMapState(
-                new MapStateDescriptor<>(PENDING_EVENTS, Types.LONG, new ListTypeInfo<>(eventType)));
+                new MapStateDescriptor<>(
+                    PENDING_EVENTS, Types.LONG, new ListTypeInfo<>(eventType)));
     pendingMatches =
         getRuntimeContext()
             .getMapState(
-                new MapStateDescriptor<>(PENDING_MATCHES, Types.LONG, new ListTypeInfo<>(matchType)));
+                new MapStateDescriptor<>(
+                    PENDING_MATCHES, Types.LONG, new ListTypeInfo<>(matchType)));
     ListStateDescriptor<ContextEvent> recentDescriptor =
         new ListStateDescriptor<>(RECENT, new AvroTypeInfo<>(ContextEvent.class));
     recentDescriptor.enableTimeToLive(ttl(idleTtl));
@@ -333,10 +335,12 @@ public final class JourneyFunction
   private void track(CustomerEvent e) throws Exception {
     Instant t = e.getOccurredAt();
     for (Rule rule : rules.rules()) {
+      // Only rules that name the event type can move: no state access for the others.
+      if (!names(rule, e.getEventType())) {
+        continue;
+      }
       OpenJourney j = journeys.get(rule.id());
-      if (j != null && rule.within() != null
-          && !t.isBefore(j.getOpenedAt().plus(rule.within()))) {
-        journeys.remove(rule.id());
+      if (j != null && closed(rule, j, t)) {
         j = null;
       }
       List<io.journeyflow.patterns.StepSpec> steps = rule.steps();
@@ -365,12 +369,33 @@ public final class JourneyFunction
     }
   }
 
-  private List<OpenJourney> openJourneys(String except) throws Exception {
+  private static boolean names(Rule rule, String eventType) {
+    for (io.journeyflow.patterns.StepSpec step : rule.steps()) {
+      if (step.eventTypes().contains(eventType)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether a journey's window has passed at {@code t}. */
+  private static boolean closed(Rule rule, OpenJourney j, Instant t) {
+    return rule.within() != null && !t.isBefore(j.getOpenedAt().plus(rule.within()));
+  }
+
+  private List<OpenJourney> openJourneys(String except, Instant now) throws Exception {
     List<OpenJourney> list = new ArrayList<>();
+    List<String> stale = new ArrayList<>();
     for (OpenJourney j : journeys.values()) {
-      if (!j.getRuleId().equals(except)) {
+      Rule rule = rules.rule(j.getRuleId());
+      if (rule == null || closed(rule, j, now)) {
+        stale.add(j.getRuleId()); // windows close lazily, when they are read
+      } else if (!j.getRuleId().equals(except)) {
         list.add(j);
       }
+    }
+    for (String ruleId : stale) {
+      journeys.remove(ruleId);
     }
     list.sort(Comparator.comparing(OpenJourney::getOpenedAt)
         .thenComparing(OpenJourney::getRuleId));
@@ -429,7 +454,7 @@ public final class JourneyFunction
     recent.get().forEach(context::add);
     journeys.remove(rule.id()); // the match completes this journey
     List<Action> actions = JourneyRecords.actions(rule, match, context, openSuppressions(),
-        openJourneys(rule.id()));
+        openJourneys(rule.id(), match.getMatchedAt()));
     Instant now = match.getMatchedAt();
     int last7 = 0;
     int last30 = 0;

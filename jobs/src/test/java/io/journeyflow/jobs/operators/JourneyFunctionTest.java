@@ -106,12 +106,18 @@ class JourneyFunctionTest {
   }
 
   private static RuleMatch match(CustomerEvent opened) {
+    return match("issue", 3, "raised", opened, opened.getOccurredAt());
+  }
+
+  /** A one-step match of {@code rule}, completed at {@code at}. */
+  private static RuleMatch match(String rule, int version, String step, CustomerEvent event,
+      java.time.Instant at) {
     return RuleMatch.newBuilder()
-        .setCustomerId(opened.getIdentities().get("customerId"))
-        .setRuleId("issue")
-        .setRuleVersion(3)
-        .setMatchedAt(opened.getOccurredAt())
-        .setEvents(List.of(new MatchedEvent("raised", opened)))
+        .setCustomerId(event.getIdentities().get("customerId"))
+        .setRuleId(rule)
+        .setRuleVersion(version)
+        .setMatchedAt(at)
+        .setEvents(List.of(new MatchedEvent(step, event)))
         .build();
   }
 
@@ -281,9 +287,8 @@ class JourneyFunctionTest {
       h.processElement1(new StreamRecord<>(consent, millis(1)));
       CustomerEvent offered = event("o", "promo.offered", "c1", 10); // 00:10 UTC: quiet hours
       h.processElement1(new StreamRecord<>(offered, millis(10)));
-      h.processElement2(new StreamRecord<>(RuleMatch.newBuilder().setCustomerId("c1")
-          .setRuleId("promo").setRuleVersion(1).setMatchedAt(offered.getOccurredAt())
-          .setEvents(List.of(new MatchedEvent("offered", offered))).build(), millis(10)));
+      h.processElement2(new StreamRecord<>(
+          match("promo", 1, "offered", offered, offered.getOccurredAt()), millis(10)));
       h.processBothWatermarks(new Watermark(millis(10)));
       assertThat(h.extractOutputValues()).isEmpty();
       List<Decision> decisions = decisions(h);
@@ -323,9 +328,8 @@ class JourneyFunctionTest {
       CustomerEvent e = event("e1", "thing.happened", "c1", 10);
       h.processElement1(new StreamRecord<>(e, millis(10)));
       for (String rule : List.of("beta", "alpha")) {
-        h.processElement2(new StreamRecord<>(RuleMatch.newBuilder().setCustomerId("c1")
-            .setRuleId(rule).setRuleVersion(1).setMatchedAt(e.getOccurredAt())
-            .setEvents(List.of(new MatchedEvent("x", e))).build(), millis(10)));
+        h.processElement2(new StreamRecord<>(
+            match(rule, 1, "x", e, e.getOccurredAt()), millis(10)));
       }
       h.processBothWatermarks(new Watermark(millis(10)));
       assertThat(h.extractOutputValues()).hasSize(1);
@@ -371,9 +375,8 @@ class JourneyFunctionTest {
       h.open();
       CustomerEvent failed = event("f", "payment.failed", "c1", 10);
       h.processElement1(new StreamRecord<>(failed, millis(10)));
-      h.processElement2(new StreamRecord<>(RuleMatch.newBuilder().setCustomerId("c1")
-          .setRuleId("credit").setRuleVersion(1).setMatchedAt(failed.getOccurredAt())
-          .setEvents(List.of(new MatchedEvent("failed", failed))).build(), millis(10)));
+      h.processElement2(new StreamRecord<>(
+          match("credit", 1, "failed", failed, failed.getOccurredAt()), millis(10)));
       h.processBothWatermarks(new Watermark(millis(10)));
       List<Decision> first = decisions(h);
       assertThat(first).extracting(Decision::getOutcome)
@@ -441,9 +444,8 @@ class JourneyFunctionTest {
         CustomerEvent failed = event("f", "payment.failed", "c1", 10);
         failed.getAttributes().put("amount", amount);
         h.processElement1(new StreamRecord<>(failed, millis(10)));
-        h.processElement2(new StreamRecord<>(RuleMatch.newBuilder().setCustomerId("c1")
-            .setRuleId("goodwill").setRuleVersion(1).setMatchedAt(failed.getOccurredAt())
-            .setEvents(List.of(new MatchedEvent("failed", failed))).build(), millis(10)));
+        h.processElement2(new StreamRecord<>(
+            match("goodwill", 1, "failed", failed, failed.getOccurredAt()), millis(10)));
         h.processBothWatermarks(new Watermark(millis(10)));
         Decision d = decisions(h).get(0);
         outcomes.add(amount + " " + d.getOutcome() + " "
@@ -474,9 +476,8 @@ class JourneyFunctionTest {
       String id, long startMinute, long matchMinute) throws Exception {
     CustomerEvent first = event(id, "payment.failed", "c1", startMinute);
     h.processElement1(new StreamRecord<>(first, millis(startMinute)));
-    h.processElement2(new StreamRecord<>(RuleMatch.newBuilder().setCustomerId("c1")
-        .setRuleId("credit").setRuleVersion(1).setMatchedAt(at(matchMinute))
-        .setEvents(List.of(new MatchedEvent("failed", first))).build(), millis(matchMinute)));
+    h.processElement2(new StreamRecord<>(
+        match("credit", 1, "failed", first, at(matchMinute)), millis(matchMinute)));
   }
 
   @Test
@@ -532,9 +533,7 @@ class JourneyFunctionTest {
       h.processElement1(new StreamRecord<>(event("x", "customer.erase", "c1", 20), millis(20)));
       // A match that began before the erasure completes afterwards.
       CustomerEvent early = event("e0", "issue.opened", "c1", 15, "case-2");
-      h.processElement2(new StreamRecord<>(RuleMatch.newBuilder().setCustomerId("c1")
-          .setRuleId("issue").setRuleVersion(3).setMatchedAt(at(25))
-          .setEvents(List.of(new MatchedEvent("raised", early))).build(), millis(25)));
+      h.processElement2(new StreamRecord<>(match("issue", 3, "raised", early, at(25)), millis(25)));
       h.processBothWatermarks(new Watermark(millis(30)));
 
       assertThat(h.extractOutputValues()).hasSize(1); // only the action from before
