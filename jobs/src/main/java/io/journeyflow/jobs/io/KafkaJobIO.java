@@ -46,7 +46,7 @@ public final class KafkaJobIO implements JobIO {
             config.get(JobOptions.BOOTSTRAP_SERVERS),
             config.get(JobOptions.INPUT_TOPICS),
             config.get(JobOptions.GROUP_ID),
-            InputFormat.valueOf(config.get(JobOptions.INPUT_FORMAT).toUpperCase(Locale.ROOT)),
+            InputFormat.parse(config.get(JobOptions.INPUT_FORMAT)),
             config.get(JobOptions.STARTING_OFFSETS),
             bounded,
             Map.of());

@@ -21,7 +21,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
@@ -238,7 +237,7 @@ public final class RulesCli implements Runnable {
         return 1;
       }
       Backtest.Source source = new Backtest.Source(events, bootstrap, topic,
-          InputFormat.valueOf(format.toUpperCase(Locale.ROOT)));
+          InputFormat.parse(format));
       Backtest.Report result =
           new Backtest(source, from == null ? Instant.EPOCH : from,
               to == null ? Instant.parse("9999-01-01T00:00:00Z") : to, examples, conf,
