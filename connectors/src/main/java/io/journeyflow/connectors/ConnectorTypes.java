@@ -5,6 +5,7 @@ import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
 import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.SuppressionSignal;
+import io.journeyflow.schema.internal.ControlRecord;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.EitherTypeInfo;
@@ -22,6 +23,11 @@ public final class ConnectorTypes {
   /** Decoded input: Left is a dead letter, Right an event. */
   public static TypeInformation<Either<DeadLetter, CustomerEvent>> decodedType() {
     return new EitherTypeInfo<>(deadLetter(), customerEvent());
+  }
+
+  /** Control input: Left is a dead letter (not text), Right a control record. */
+  public static TypeInformation<Either<DeadLetter, ControlRecord>> controlType() {
+    return new EitherTypeInfo<>(deadLetter(), avro(ControlRecord.class));
   }
 
   /** Avro type information of any generated record class. */

@@ -8,7 +8,10 @@ import io.journeyflow.jobs.operators.CustomerKeys;
 import io.journeyflow.jobs.operators.DecodeSplitter;
 import io.journeyflow.jobs.operators.EventTimeWatermarks;
 import io.journeyflow.jobs.operators.IngestFunction;
+import io.journeyflow.jobs.operators.ControlSplitter;
 import io.journeyflow.jobs.operators.JourneyFunction;
+import io.journeyflow.jobs.operators.JourneyInputs;
+import io.journeyflow.jobs.operators.PolicyUpdateGate;
 import io.journeyflow.jobs.operators.RuleEvaluationStage;
 import io.journeyflow.patterns.RuleSet;
 import io.journeyflow.schema.Action;
@@ -17,10 +20,12 @@ import io.journeyflow.schema.DeadLetter;
 import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.ErasureConfirmation;
 import io.journeyflow.schema.SuppressionSignal;
+import io.journeyflow.schema.internal.ControlRecord;
 import io.journeyflow.schema.internal.RuleMatch;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -32,7 +37,8 @@ import org.apache.flink.util.OutputTag;
 /**
  * The one graph builder: source -> decode -> customer key -> late/duplicate filter -> rule
  * evaluation -> decisions (actions, suppression signals) -> sinks, with every rejected input on
- * the dead-letter sink. Sources and sinks come from a {@link JobIO}, so tests and replay reuse
+ * the dead-letter sink. Policy updates from a control topic are checked by one keyed gate and
+ * broadcast to the decisions. Sources and sinks come from a {@link JobIO}, so tests and replay reuse
  * exactly this graph.
  */
 public final class JourneyflowJob {
@@ -92,11 +98,37 @@ public final class JourneyflowJob {
 
     DataStream<RuleMatch> matches = new RuleEvaluationStage(rules, keys).apply(byCustomer);
 
-    SingleOutputStreamOperator<Action> actions =
+    // Events and matches as one keyed input, partitioned as they already are.
+    DataStream<Either<CustomerEvent, RuleMatch>> journeyInput =
         byCustomer
-            .connect(
-                DataStreamUtils.reinterpretAsKeyedStream(
-                    matches, new MatchCustomer(), Types.STRING))
+            .map(new JourneyInputs.OfEvent(), JourneyInputs.type())
+            .uid(Uids.JOURNEY_EVENTS)
+            .name("events to journeys")
+            .union(
+                matches
+                    .map(new JourneyInputs.OfMatch(), JourneyInputs.type())
+                    .uid(Uids.JOURNEY_MATCHES)
+                    .name("matches to journeys"));
+
+    SingleOutputStreamOperator<ControlRecord> policyRecords =
+        io.policyUpdates(env)
+            .process(new ControlSplitter(DEAD_LETTERS), new AvroTypeInfo<>(ControlRecord.class))
+            .uid(Uids.POLICY_SPLIT)
+            .name("split unreadable policy updates")
+            .setParallelism(1);
+    SingleOutputStreamOperator<String> policyUpdates =
+        policyRecords
+            .keyBy(new PolicyUpdateGate.OneKey(), Types.STRING)
+            .process(new PolicyUpdateGate(policies, DEAD_LETTERS), Types.STRING)
+            .uid(Uids.POLICY_GATE)
+            .name("check policy updates");
+    BroadcastStream<String> policyBroadcast =
+        policyUpdates.broadcast(JourneyFunction.POLICY_STATE);
+
+    SingleOutputStreamOperator<Action> actions =
+        DataStreamUtils.reinterpretAsKeyedStream(
+                journeyInput, new JourneyInputs.Customer(keys), Types.STRING)
+            .connect(policyBroadcast)
             .process(
                 new JourneyFunction(
                     rules,
@@ -117,15 +149,9 @@ public final class JourneyflowJob {
     io.decisions(actions.getSideOutput(DECISIONS));
     io.erasures(actions.getSideOutput(ERASURES));
     io.deadLetters(
-        events.getSideOutput(DEAD_LETTERS).union(accepted.getSideOutput(DEAD_LETTERS)));
-  }
-
-  /** Key of a match: the customer it was found for. */
-  static final class MatchCustomer
-      implements org.apache.flink.api.java.functions.KeySelector<RuleMatch, String> {
-    @Override
-    public String getKey(RuleMatch match) {
-      return match.getCustomerId();
-    }
+        events.getSideOutput(DEAD_LETTERS).union(
+            accepted.getSideOutput(DEAD_LETTERS),
+            policyRecords.getSideOutput(DEAD_LETTERS),
+            policyUpdates.getSideOutput(DEAD_LETTERS)));
   }
 }

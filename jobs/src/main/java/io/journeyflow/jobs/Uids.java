@@ -6,6 +6,11 @@ package io.journeyflow.jobs;
 public final class Uids {
 
   public static final String SOURCE_EVENTS = "source-events";
+  public static final String SOURCE_POLICIES = "source-policies";
+  public static final String POLICY_SPLIT = "policy-split";
+  public static final String POLICY_GATE = "policy-gate";
+  public static final String JOURNEY_EVENTS = "journey-input-events";
+  public static final String JOURNEY_MATCHES = "journey-input-matches";
   public static final String DECODE = "decode-split";
   public static final String INGEST = "ingest-dedup";
   public static final String MATCHES = "rule-matches";

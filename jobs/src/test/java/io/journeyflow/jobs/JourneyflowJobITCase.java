@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.journeyflow.connectors.testing.EmbeddedKafka;
 import io.journeyflow.jobs.config.JobOptions;
+import io.journeyflow.jobs.decisions.PolicyLoader;
 import io.journeyflow.jobs.testing.MiniClusters;
 import io.journeyflow.jobs.io.KafkaJobIO;
 import io.journeyflow.patterns.RuleLoader;
@@ -112,8 +113,10 @@ class JourneyflowJobITCase {
     final String dead = KAFKA.uniqueTopic("dead");
     final String decisions = KAFKA.uniqueTopic("decisions");
     final String erasures = KAFKA.uniqueTopic("erasures");
+    final String policies = KAFKA.uniqueTopic("policies");
 
     Topics() throws Exception {
+      KAFKA.createTopic(policies, 1);
       KAFKA.createTopic(decisions, 1);
       KAFKA.createTopic(erasures, 1);
       KAFKA.createTopic(input, 2);
@@ -132,6 +135,7 @@ class JourneyflowJobITCase {
       conf.set(JobOptions.DEAD_LETTER_TOPIC, dead);
       conf.set(JobOptions.DECISIONS_TOPIC, decisions);
       conf.set(JobOptions.ERASURES_TOPIC, erasures);
+      conf.set(JobOptions.POLICIES_TOPIC, policies);
       conf.set(JobOptions.TRANSACTIONAL_ID_PREFIX, input);
       conf.set(JobOptions.STARTING_OFFSETS, "earliest");
       conf.set(JobOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(1));
@@ -191,6 +195,81 @@ class JourneyflowJobITCase {
     } finally {
       stop(job);
     }
+  }
+
+  @Test
+  void policyUpdatesFromTheControlTopicApplyToLaterDecisions() throws Exception {
+    Topics t = new Topics();
+    JobClient job = start(t.config("avro"));
+    try {
+      String bundled = PolicyLoader.loadDefault().version();
+      KAFKA.produce(t.policies, "policies",
+          "frequencyCaps: [{max: -1}]".getBytes(StandardCharsets.UTF_8));
+      DeadLetter rejected =
+          KAFKA.consumeReadCommitted(t.dead, JourneyflowJobITCase::deadLetter, 1, DEADLINE)
+              .get(0);
+      assertThat(rejected.getStage()).isEqualTo("policy");
+      assertThat(rejected.getError())
+          .startsWith("policy update rejected, policies " + bundled + " stay in force")
+          .contains("'version' is required");
+      assertThat(rejected.getOrigin().getTopic()).isEqualTo(t.policies);
+
+      assertThat(probe(t, 0)).extracting(Decision::getOutcome, Decision::getPolicyVersion)
+          .containsExactly(DecisionOutcome.SENT, bundled);
+
+      KAFKA.produce(t.policies, "policies", noChatPolicies().getBytes(StandardCharsets.UTF_8));
+      // The update reaches the decisions at some point after it is written: probe with one
+      // new customer at a time until a decision shows it, then check what it decided.
+      Decision decided = null;
+      for (int i = 1; i < 60 && decided == null; i++) {
+        Decision d = probe(t, i);
+        if (d.getPolicyVersion().equals("it-no-chat")) {
+          decided = d;
+        } else {
+          assertThat(d.getOutcome()).isEqualTo(DecisionOutcome.SENT);
+        }
+      }
+      assertThat(decided).as("a decision under the updated policies").isNotNull();
+      assertThat(decided.getOutcome()).isEqualTo(DecisionOutcome.BLOCKED);
+      assertThat(decided.getReason()).isEqualTo("CAPPED");
+      assertThat(decided.getPolicyValues()).containsEntry("cap.service.chat.24h", "0/0");
+    } finally {
+      stop(job);
+    }
+  }
+
+  /** The bundled policies under a new version, with no service messages in chat at all. */
+  private static String noChatPolicies() throws IOException {
+    try (var in = PolicyLoader.class.getClassLoader().getResourceAsStream(PolicyLoader.CLASSPATH)) {
+      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return text.replaceFirst("(?m)^version: .*$", "version: it-no-chat")
+          .replace("frequencyCaps:\n",
+              "frequencyCaps:\n  - {purpose: service, channel: chat, max: 0, per: 1d}\n");
+    }
+  }
+
+  /**
+   * A self-service failure and a chat of customer probe-N, an hour apart from the previous
+   * probe, with event time moved past it on both partitions: returns its decision.
+   */
+  private static Decision probe(Topics t, int n) throws IOException {
+    long base = 1000L * n;
+    String customer = "probe-" + n;
+    CustomerEvent failed = event("f" + n, "selfservice.failed", customer, base);
+    failed.getAttributes().put("intent", "billing");
+    CustomerEvent chat = event("c" + n, "contact.started", customer, base + 10);
+    chat.setChannel("chat");
+    produce(t.input, failed);
+    produce(t.input, chat);
+    for (int partition = 0; partition < 2; partition++) {
+      CustomerEvent tick = event("tick" + n + "-" + partition, "clock.tick", "tick", base + 600);
+      KAFKA.produce(t.input, partition, "tick", bytes(tick.toByteBuffer()));
+    }
+    return KAFKA.consumeReadCommitted(t.decisions, JourneyflowJobITCase::decision, n + 1,
+            DEADLINE).stream()
+        .filter(d -> d.getCustomerId().equals(customer))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no decision for " + customer));
   }
 
   /** Cancels and waits until the job is gone, so nothing writes to the checkpoint dir after. */

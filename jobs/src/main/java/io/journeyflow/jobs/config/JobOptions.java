@@ -89,6 +89,16 @@ public final class JobOptions {
               "Decision policy file (consent, suppression, frequency caps); when unset, the"
                   + " bundled config/policies.yaml.");
 
+  public static final ConfigOption<String> POLICIES_TOPIC =
+      ConfigOptions.key("journeyflow.policies.topic")
+          .stringType()
+          .defaultValue("policy-updates")
+          .withDescription(
+              "Control topic of policy updates: each record is a whole policy document (YAML or"
+                  + " JSON, as config/policies.yaml) with a new version. Valid updates apply to"
+                  + " every later decision; invalid ones go to the dead letters. Use one"
+                  + " partition, so updates keep their order.");
+
   public static final ConfigOption<String> DELIVERY_GUARANTEE =
       ConfigOptions.key("journeyflow.output.delivery-guarantee")
           .stringType()

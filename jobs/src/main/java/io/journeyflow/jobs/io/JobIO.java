@@ -6,6 +6,7 @@ import io.journeyflow.schema.DeadLetter;
 import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.ErasureConfirmation;
 import io.journeyflow.schema.SuppressionSignal;
+import io.journeyflow.schema.internal.ControlRecord;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -20,6 +21,17 @@ public interface JobIO {
   /** Decoded input: Right is an event, Left a dead letter from decoding. */
   DataStream<Either<DeadLetter, CustomerEvent>> events(
       StreamExecutionEnvironment env, WatermarkStrategy<Either<DeadLetter, CustomerEvent>> wm);
+
+  /**
+   * Policy updates from the control topic (Left: records that are not text); by default none.
+   * Sources give them {@link io.journeyflow.jobs.operators.ControlWatermarks}: they carry no
+   * event time.
+   */
+  default DataStream<Either<DeadLetter, ControlRecord>> policyUpdates(
+      StreamExecutionEnvironment env) {
+    // No control topic: the policies the job started with stay in force.
+    return NoPolicyUpdates.stream(env);
+  }
 
   void actions(DataStream<Action> actions);
 

@@ -1,6 +1,7 @@
 package io.journeyflow.jobs.io;
 
 import io.journeyflow.connectors.InputFormat;
+import io.journeyflow.connectors.KafkaControlSource;
 import io.journeyflow.connectors.KafkaEventSource;
 import io.journeyflow.connectors.KafkaSinkSettings;
 import io.journeyflow.connectors.KafkaSinks;
@@ -13,6 +14,8 @@ import io.journeyflow.schema.DeadLetter;
 import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.ErasureConfirmation;
 import io.journeyflow.schema.SuppressionSignal;
+import io.journeyflow.schema.internal.ControlRecord;
+import io.journeyflow.jobs.operators.ControlWatermarks;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -52,6 +55,22 @@ public final class KafkaJobIO implements JobIO {
             Map.of());
     return env.fromSource(KafkaEventSource.build(settings), wm, "kafka events")
         .uid(Uids.SOURCE_EVENTS);
+  }
+
+  @Override
+  public DataStream<Either<DeadLetter, ControlRecord>> policyUpdates(
+      StreamExecutionEnvironment env) {
+    return env.fromSource(
+            KafkaControlSource.build(
+                config.get(JobOptions.BOOTSTRAP_SERVERS),
+                config.get(JobOptions.POLICIES_TOPIC),
+                config.get(JobOptions.GROUP_ID) + "-policies",
+                bounded,
+                Map.of()),
+            ControlWatermarks.strategy(),
+            "kafka policy updates")
+        .uid(Uids.SOURCE_POLICIES)
+        .setParallelism(1);
   }
 
   @Override

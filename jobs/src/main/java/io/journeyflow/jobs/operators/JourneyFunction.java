@@ -2,6 +2,7 @@ package io.journeyflow.jobs.operators;
 
 import io.journeyflow.jobs.decisions.DecisionEngine;
 import io.journeyflow.jobs.decisions.Policies;
+import io.journeyflow.jobs.decisions.PolicyLoader;
 import io.journeyflow.jobs.decisions.Profiles;
 import io.journeyflow.patterns.Rule;
 import io.journeyflow.patterns.RuleSet;
@@ -38,7 +39,10 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -53,9 +57,23 @@ import org.apache.flink.util.OutputTag;
  * later events. At one timestamp the order is: events join the context, then matches decide
  * (so the context includes the completing event), then events release suppressions, then
  * suppressions past their maximum duration expire.
+ *
+ * <p>Policies: those the job was started with, until a checked update arrives on the broadcast
+ * input; from then on every decision (deferred and held actions included) uses the update and
+ * records its version. An update applies from the moment this subtask receives it, not from an
+ * event time: a replay without updates always decides with the starting policies.
  */
 public final class JourneyFunction
-    extends KeyedCoProcessFunction<String, CustomerEvent, RuleMatch, Action> {
+    extends KeyedBroadcastProcessFunction<String, Either<CustomerEvent, RuleMatch>, String,
+        Action> {
+
+  /**
+   * Broadcast state: the policy document in force, under {@link #CURRENT_POLICY}. Empty until
+   * the first accepted update; until then the policies the job was started with apply.
+   */
+  public static final MapStateDescriptor<String, String> POLICY_STATE =
+      new MapStateDescriptor<>("policies", Types.STRING, Types.STRING);
+  static final String CURRENT_POLICY = "current";
 
   static final String PENDING_EVENTS = "pending-events";
   static final String PENDING_MATCHES = "pending-matches";
@@ -89,7 +107,7 @@ public final class JourneyFunction
           .thenComparing(m -> m.getEvents().get(0).getEvent().getEventId());
 
   private final RuleSet rules;
-  private final DecisionEngine engine;
+  private final DecisionEngine initial;
   private final OutputTag<SuppressionSignal> suppressions;
   private final OutputTag<Decision> decisions;
   private final OutputTag<ErasureConfirmation> erasures;
@@ -115,6 +133,9 @@ public final class JourneyFunction
   private transient ListState<Long> contacts;
   private transient Counter actionsOut;
   private transient Counter signalsOut;
+  /** The engine of the policies in force, and the document it was built from (null: initial). */
+  private transient DecisionEngine engine;
+  private transient String engineDocument;
 
   public JourneyFunction(
       RuleSet rules,
@@ -127,7 +148,7 @@ public final class JourneyFunction
       Duration maxRecentAge,
       Duration idleTtl) {
     this.rules = rules;
-    this.engine = engine;
+    this.initial = engine;
     this.suppressions = suppressions;
     this.decisions = decisions;
     this.erasures = erasures;
@@ -194,6 +215,8 @@ public final class JourneyFunction
     contacts = getRuntimeContext().getListState(new ListStateDescriptor<>(CONTACTS, Types.LONG));
     actionsOut = getRuntimeContext().getMetricGroup().counter("actions");
     signalsOut = getRuntimeContext().getMetricGroup().counter("suppressionSignals");
+    engine = initial;
+    engineDocument = null;
   }
 
   /** Processing-time expiry, cleaned up by RocksDB compaction. */
@@ -206,32 +229,54 @@ public final class JourneyFunction
   }
 
   @Override
-  public void processElement1(CustomerEvent event, Context ctx, Collector<Action> out)
-      throws Exception {
-    buffer(pendingEvents, event, event.getOccurredAt().toEpochMilli(), ctx);
+  public void processElement(Either<CustomerEvent, RuleMatch> input, ReadOnlyContext ctx,
+      Collector<Action> out) throws Exception {
+    if (input.isLeft()) {
+      CustomerEvent event = input.left();
+      buffer(pendingEvents, event, event.getOccurredAt().toEpochMilli(), ctx.timerService());
+    } else {
+      RuleMatch match = input.right();
+      buffer(pendingMatches, match, match.getMatchedAt().toEpochMilli(), ctx.timerService());
+    }
   }
 
+  /**
+   * A policy update, already checked by {@link PolicyUpdateGate}: it is in force for every
+   * decision this subtask makes from now on (deferred and held actions included).
+   */
   @Override
-  public void processElement2(RuleMatch match, Context ctx, Collector<Action> out)
+  public void processBroadcastElement(String document, Context ctx, Collector<Action> out)
       throws Exception {
-    buffer(pendingMatches, match, match.getMatchedAt().toEpochMilli(), ctx);
+    ctx.getBroadcastState(POLICY_STATE).put(CURRENT_POLICY, document);
+    refresh(ctx.getBroadcastState(POLICY_STATE));
+  }
+
+  /** Rebuilds the engine when the document in force changed (or was restored). */
+  private void refresh(ReadOnlyBroadcastState<String, String> state) throws Exception {
+    String document = state.get(CURRENT_POLICY);
+    if (document == null || document.equals(engineDocument)) {
+      return;
+    }
+    engine = new DecisionEngine(PolicyLoader.parse(POLICY_STATE.getName(), document));
+    engineDocument = document;
   }
 
   /** Holds a record until the watermark passes its time. */
-  private static <T> void buffer(MapState<Long, List<T>> pending, T record, long at, Context ctx)
-      throws Exception {
+  private static <T> void buffer(MapState<Long, List<T>> pending, T record, long at,
+      TimerService timers) throws Exception {
     List<T> atTime = pending.get(at);
     if (atTime == null) {
       atTime = new ArrayList<>(1);
     }
     atTime.add(record);
     pending.put(at, atTime);
-    ctx.timerService().registerEventTimeTimer(at);
+    timers.registerEventTimeTimer(at);
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<Action> out)
       throws Exception {
+    refresh(ctx.getBroadcastState(POLICY_STATE));
     String customerId = ctx.getCurrentKey();
     Instant now = Instant.ofEpochMilli(timestamp);
     List<CustomerEvent> events = pendingEvents.get(timestamp);
@@ -547,7 +592,7 @@ public final class JourneyFunction
         for (Long open : contest.keys()) {
           end = open >= timestamp ? Math.min(end, open) : end; // join an open window
         }
-        buffer(contest, a, end, ctx);
+        buffer(contest, a, end, ctx.timerService());
       }
       due = contest.get(timestamp);
       if (due == null) {
@@ -699,7 +744,8 @@ public final class JourneyFunction
         JourneyRecords.decision(candidate, verdict, engine.policies().version(), now));
     if (verdict.outcome() == DecisionOutcome.DEFERRED) {
       // Decided again when the quiet hours end, against the state of that moment.
-      buffer(deferred, candidate, verdict.deferredUntil().toEpochMilli(), ctx);
+      buffer(deferred, candidate, verdict.deferredUntil().toEpochMilli(),
+          ctx.timerService());
     } else if (verdict.outcome() == DecisionOutcome.SENT) {
       candidate.setChannel(verdict.channel());
       candidate.setDecidedAt(now); // later than the match when it was deferred

@@ -29,10 +29,8 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.Test;
 
@@ -78,29 +76,23 @@ class JourneyFunctionTest {
             maxDuration: 1h
           """);
 
-  private static KeyedTwoInputStreamOperatorTestHarness<String, CustomerEvent, RuleMatch, Action>
-      harness(int maxRecent) throws Exception {
+  private static JourneyHarness harness(int maxRecent) throws Exception {
     return harness(maxRecent, new EmbeddedRocksDBStateBackend());
   }
 
   /** Counting state entries needs the heap backend; everything else runs on RocksDB. */
-  private static KeyedTwoInputStreamOperatorTestHarness<String, CustomerEvent, RuleMatch, Action>
-      harness(int maxRecent, StateBackend backend) throws Exception {
+  private static JourneyHarness harness(int maxRecent, StateBackend backend) throws Exception {
     return harness(RULES, maxRecent, backend);
   }
 
-  private static KeyedTwoInputStreamOperatorTestHarness<String, CustomerEvent, RuleMatch, Action>
-      harness(RuleSet rules, int maxRecent, StateBackend backend) throws Exception {
+  private static JourneyHarness harness(RuleSet rules, int maxRecent, StateBackend backend) throws Exception {
     var harness =
-        new KeyedTwoInputStreamOperatorTestHarness<>(
-            new KeyedCoProcessOperator<>(
-                new JourneyFunction(
-                    rules, new DecisionEngine(POLICIES), SIGNALS, DECISIONS, ERASURES,
-                    Duration.ofDays(30), maxRecent,
-                    Duration.ofDays(30), Duration.ofDays(90))),
-            new CustomerKeys(List.of("customerId")),
-            RuleMatch::getCustomerId,
-            Types.STRING);
+        new JourneyHarness(
+            new JourneyFunction(
+                rules, new DecisionEngine(POLICIES), SIGNALS, DECISIONS, ERASURES,
+                Duration.ofDays(30), maxRecent,
+                Duration.ofDays(30), Duration.ofDays(90)),
+            new CustomerKeys(List.of("customerId")));
     harness.setStateBackend(backend);
     return harness;
   }
@@ -123,16 +115,16 @@ class JourneyFunctionTest {
 
   /** Feeds an event and the match it completes, as CEP would: the match at the event's time. */
   private static void openIssue(
-      KeyedTwoInputStreamOperatorTestHarness<String, CustomerEvent, RuleMatch, Action> h,
+      JourneyHarness h,
       CustomerEvent opened)
       throws Exception {
     long t = opened.getOccurredAt().toEpochMilli();
-    h.processElement1(new StreamRecord<>(opened, t));
-    h.processElement2(new StreamRecord<>(match(opened), t));
+    h.feedEvent(new StreamRecord<>(opened, t));
+    h.feedMatch(new StreamRecord<>(match(opened), t));
   }
 
   private static <T> List<T> sideOutput(
-      KeyedTwoInputStreamOperatorTestHarness<String, CustomerEvent, RuleMatch, Action> h,
+      JourneyHarness h,
       OutputTag<T> tag) {
     List<T> out = new ArrayList<>();
     if (h.getSideOutput(tag) != null) {
@@ -142,7 +134,7 @@ class JourneyFunctionTest {
   }
 
   private static List<SuppressionSignal> signals(
-      KeyedTwoInputStreamOperatorTestHarness<String, CustomerEvent, RuleMatch, Action> h) {
+      JourneyHarness h) {
     return sideOutput(h, SIGNALS);
   }
 
@@ -181,7 +173,7 @@ class JourneyFunctionTest {
     try (var h = harness(20, new HashMapStateBackend())) {
       h.open();
       openIssue(h, event("e1", "issue.opened", "c1", 10, "case-1"));
-      h.processElement1(new StreamRecord<>(event("e2", "issue.resolved", "c1", 30), millis(30)));
+      h.feedEvent(new StreamRecord<>(event("e2", "issue.resolved", "c1", 30), millis(30)));
       h.processBothWatermarks(new Watermark(millis(30)));
 
       List<SuppressionSignal> signals = signals(h);
@@ -232,7 +224,7 @@ class JourneyFunctionTest {
       restored.open();
       // Still open: a second match does not signal again.
       openIssue(restored, event("e2", "issue.opened", "c1", 20, "case-2"));
-      restored.processElement1(
+      restored.feedEvent(
           new StreamRecord<>(event("e3", "issue.resolved", "c1", 30), millis(30)));
       restored.processBothWatermarks(new Watermark(millis(30)));
       List<SuppressionSignal> signals = signals(restored);
@@ -249,12 +241,12 @@ class JourneyFunctionTest {
       h.open();
       // The match arrives before earlier events of the same customer do.
       CustomerEvent opened = event("e9", "issue.opened", "c1", 50, "case-1");
-      h.processElement2(new StreamRecord<>(match(opened), millis(50)));
-      h.processElement1(new StreamRecord<>(opened, millis(50)));
+      h.feedMatch(new StreamRecord<>(match(opened), millis(50)));
+      h.feedEvent(new StreamRecord<>(opened, millis(50)));
       for (int i = 1; i <= 4; i++) {
-        h.processElement1(new StreamRecord<>(event("p" + i, "page.viewed", "c1", i), millis(i)));
+        h.feedEvent(new StreamRecord<>(event("p" + i, "page.viewed", "c1", i), millis(i)));
       }
-      h.processElement1(new StreamRecord<>(event("later", "page.viewed", "c1", 60), millis(60)));
+      h.feedEvent(new StreamRecord<>(event("later", "page.viewed", "c1", 60), millis(60)));
       h.processBothWatermarks(new Watermark(millis(60)));
       Action action = h.extractOutputValues().get(0);
       // Bounded to 3, newest last, and nothing from after the match.
@@ -277,18 +269,38 @@ class JourneyFunctionTest {
             - {type: OFFER, channel: sms, purpose: marketing}
           """);
 
+  /** The bundled policies with a new version and no SMS at all (a cap of 0 a day). */
+  static String noSmsPolicies() throws java.io.IOException {
+    try (var in = PolicyLoader.class.getClassLoader().getResourceAsStream(PolicyLoader.CLASSPATH)) {
+      String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String changed = text.replace("version: \"2026-11-24.1\"", "version: \"no-sms\"")
+          .replace("{purpose: any, channel: sms, max: 1, per: calendar-day}",
+              "{purpose: any, channel: sms, max: 0, per: calendar-day}");
+      assertThat(changed).contains("no-sms").contains("max: 0");
+      return changed;
+    }
+  }
+
+  private static void consentToSmsMarketing(JourneyHarness h) throws Exception {
+    CustomerEvent consent = event("c", "consent.changed", "c1", 1);
+    consent.getAttributes().putAll(java.util.Map.of("channel", "sms", "purpose", "marketing",
+        "granted", true));
+    h.feedEvent(new StreamRecord<>(consent, millis(1)));
+  }
+
+  private static void offer(JourneyHarness h, String id, long minute) throws Exception {
+    CustomerEvent offered = event(id, "promo.offered", "c1", minute);
+    h.feedEvent(new StreamRecord<>(offered, millis(minute)));
+    h.feedMatch(new StreamRecord<>(
+        match("promo", 1, "offered", offered, offered.getOccurredAt()), millis(minute)));
+  }
+
   @Test
   void marketingInQuietHoursIsDeferredByTimerThenSent() throws Exception {
     try (var h = harness(PROMO, 20, new EmbeddedRocksDBStateBackend())) {
       h.open();
-      CustomerEvent consent = event("c", "consent.changed", "c1", 1);
-      consent.getAttributes().putAll(java.util.Map.of("channel", "sms", "purpose", "marketing",
-          "granted", true));
-      h.processElement1(new StreamRecord<>(consent, millis(1)));
-      CustomerEvent offered = event("o", "promo.offered", "c1", 10); // 00:10 UTC: quiet hours
-      h.processElement1(new StreamRecord<>(offered, millis(10)));
-      h.processElement2(new StreamRecord<>(
-          match("promo", 1, "offered", offered, offered.getOccurredAt()), millis(10)));
+      consentToSmsMarketing(h);
+      offer(h, "o", 10); // 00:10 UTC: quiet hours
       h.processBothWatermarks(new Watermark(millis(10)));
       assertThat(h.extractOutputValues()).isEmpty();
       List<Decision> decisions = decisions(h);
@@ -305,6 +317,40 @@ class JourneyFunctionTest {
       assertThat(decisions(h)).extracting(Decision::getOutcome)
           .containsExactly(DecisionOutcome.DEFERRED, DecisionOutcome.SENT);
       assertThat(decisions(h).get(1).getActionId()).isEqualTo(sent.getActionId());
+    }
+  }
+
+  @Test
+  void policyUpdateAppliesToLaterDecisionsAndSurvivesRestore() throws Exception {
+    OperatorSubtaskState snapshot;
+    try (var h = harness(PROMO, 20, new EmbeddedRocksDBStateBackend())) {
+      h.open();
+      consentToSmsMarketing(h);
+      offer(h, "o1", 10); // 00:10 UTC: deferred to 08:00 by the starting policies
+      h.processBothWatermarks(new Watermark(millis(10)));
+      assertThat(decisions(h)).extracting(d -> d.getOutcome() + " " + d.getPolicyVersion())
+          .containsExactly("DEFERRED 2026-11-24.1");
+
+      h.feedPolicies(noSmsPolicies());
+      // The deferred action is decided again under the policies in force at 08:00.
+      h.processBothWatermarks(new Watermark(millis(8 * 60)));
+      assertThat(h.extractOutputValues()).isEmpty();
+      Decision capped = decisions(h).get(1);
+      assertThat(capped.getOutcome()).isEqualTo(DecisionOutcome.BLOCKED);
+      assertThat(capped.getReason()).isEqualTo("CAPPED");
+      assertThat(capped.getPolicyVersion()).isEqualTo("no-sms");
+      assertThat(capped.getPolicyValues()).containsEntry("cap.any.sms.calendar-day", "0/0");
+      snapshot = h.snapshot(1L, 1L);
+    }
+    // The broadcast state is part of the snapshot: a restored job keeps the update.
+    try (var restored = harness(PROMO, 20, new EmbeddedRocksDBStateBackend())) {
+      restored.initializeState(snapshot);
+      restored.open();
+      offer(restored, "o2", 10 * 60); // 10:00 UTC: no quiet hours, and still no SMS
+      restored.processBothWatermarks(new Watermark(millis(10 * 60)));
+      assertThat(decisions(restored))
+          .extracting(d -> d.getOutcome() + " " + d.getReason() + " " + d.getPolicyVersion())
+          .containsExactly("BLOCKED CAPPED no-sms");
     }
   }
 
@@ -326,9 +372,9 @@ class JourneyFunctionTest {
     try (var h = harness(rules, 20, new EmbeddedRocksDBStateBackend())) {
       h.open();
       CustomerEvent e = event("e1", "thing.happened", "c1", 10);
-      h.processElement1(new StreamRecord<>(e, millis(10)));
+      h.feedEvent(new StreamRecord<>(e, millis(10)));
       for (String rule : List.of("beta", "alpha")) {
-        h.processElement2(new StreamRecord<>(
+        h.feedMatch(new StreamRecord<>(
             match(rule, 1, "x", e, e.getOccurredAt()), millis(10)));
       }
       h.processBothWatermarks(new Watermark(millis(10)));
@@ -374,8 +420,8 @@ class JourneyFunctionTest {
     try (var h = harness(CREDIT, 20, new EmbeddedRocksDBStateBackend())) {
       h.open();
       CustomerEvent failed = event("f", "payment.failed", "c1", 10);
-      h.processElement1(new StreamRecord<>(failed, millis(10)));
-      h.processElement2(new StreamRecord<>(
+      h.feedEvent(new StreamRecord<>(failed, millis(10)));
+      h.feedMatch(new StreamRecord<>(
           match("credit", 1, "failed", failed, failed.getOccurredAt()), millis(10)));
       h.processBothWatermarks(new Watermark(millis(10)));
       List<Decision> first = decisions(h);
@@ -385,7 +431,7 @@ class JourneyFunctionTest {
       if (answer != null) {
         CustomerEvent reply = event("r", answer, "c1", 20);
         reply.getAttributes().put("actionId", first.get(0).getActionId());
-        h.processElement1(new StreamRecord<>(reply, millis(20)));
+        h.feedEvent(new StreamRecord<>(reply, millis(20)));
       }
       h.processBothWatermarks(new Watermark(millis(watermarkMinutes)));
       sent.addAll(h.extractOutputValues());
@@ -443,8 +489,8 @@ class JourneyFunctionTest {
         h.open();
         CustomerEvent failed = event("f", "payment.failed", "c1", 10);
         failed.getAttributes().put("amount", amount);
-        h.processElement1(new StreamRecord<>(failed, millis(10)));
-        h.processElement2(new StreamRecord<>(
+        h.feedEvent(new StreamRecord<>(failed, millis(10)));
+        h.feedMatch(new StreamRecord<>(
             match("goodwill", 1, "failed", failed, failed.getOccurredAt()), millis(10)));
         h.processBothWatermarks(new Watermark(millis(10)));
         Decision d = decisions(h).get(0);
@@ -472,11 +518,11 @@ class JourneyFunctionTest {
   }
 
   private static void match(
-      KeyedTwoInputStreamOperatorTestHarness<String, CustomerEvent, RuleMatch, Action> h,
+      JourneyHarness h,
       String id, long startMinute, long matchMinute) throws Exception {
     CustomerEvent first = event(id, "payment.failed", "c1", startMinute);
-    h.processElement1(new StreamRecord<>(first, millis(startMinute)));
-    h.processElement2(new StreamRecord<>(
+    h.feedEvent(new StreamRecord<>(first, millis(startMinute)));
+    h.feedMatch(new StreamRecord<>(
         match("credit", 1, "failed", first, at(matchMinute)), millis(matchMinute)));
   }
 
@@ -486,7 +532,7 @@ class JourneyFunctionTest {
       h.open();
       match(h, "f1", 10, 10);
       h.processBothWatermarks(new Watermark(millis(10)));
-      h.processElement1(new StreamRecord<>(event("x", "billing.issue.resolved", "c1", 15),
+      h.feedEvent(new StreamRecord<>(event("x", "billing.issue.resolved", "c1", 15),
           millis(15)));
       // A match that began before the exit completes afterwards: it is not acted on.
       match(h, "f2", 12, 30);
@@ -525,15 +571,15 @@ class JourneyFunctionTest {
       // Open a suppression, a send record, context and a profile for c1.
       CustomerEvent consent = event("c", "consent.changed", "c1", 1);
       consent.getAttributes().putAll(java.util.Map.of("purpose", "marketing", "granted", true));
-      h.processElement1(new StreamRecord<>(consent, millis(1)));
+      h.feedEvent(new StreamRecord<>(consent, millis(1)));
       openIssue(h, event("e1", "issue.opened", "c1", 10, "case-1"));
       h.processBothWatermarks(new Watermark(millis(10)));
       assertThat(h.numKeyedStateEntries()).isGreaterThan(4);
 
-      h.processElement1(new StreamRecord<>(event("x", "customer.erase", "c1", 20), millis(20)));
+      h.feedEvent(new StreamRecord<>(event("x", "customer.erase", "c1", 20), millis(20)));
       // A match that began before the erasure completes afterwards.
       CustomerEvent early = event("e0", "issue.opened", "c1", 15, "case-2");
-      h.processElement2(new StreamRecord<>(match("issue", 3, "raised", early, at(25)), millis(25)));
+      h.feedMatch(new StreamRecord<>(match("issue", 3, "raised", early, at(25)), millis(25)));
       h.processBothWatermarks(new Watermark(millis(30)));
 
       assertThat(h.extractOutputValues()).hasSize(1); // only the action from before
@@ -550,7 +596,7 @@ class JourneyFunctionTest {
   }
 
   private static List<Decision> decisions(
-      KeyedTwoInputStreamOperatorTestHarness<String, CustomerEvent, RuleMatch, Action> h) {
+      JourneyHarness h) {
     return sideOutput(h, DECISIONS);
   }
 

@@ -1,0 +1,29 @@
+package io.journeyflow.jobs.operators;
+
+import io.journeyflow.schema.DeadLetter;
+import io.journeyflow.schema.internal.ControlRecord;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.types.Either;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/** Passes control records on and diverts those that could not be read to the dead letters. */
+public final class ControlSplitter
+    extends ProcessFunction<Either<DeadLetter, ControlRecord>, ControlRecord> {
+
+  private final OutputTag<DeadLetter> deadLetters;
+
+  public ControlSplitter(OutputTag<DeadLetter> deadLetters) {
+    this.deadLetters = deadLetters;
+  }
+
+  @Override
+  public void processElement(
+      Either<DeadLetter, ControlRecord> record, Context ctx, Collector<ControlRecord> out) {
+    if (record.isLeft()) {
+      ctx.output(deadLetters, record.left());
+    } else {
+      out.collect(record.right());
+    }
+  }
+}
