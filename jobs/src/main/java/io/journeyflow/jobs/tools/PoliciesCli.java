@@ -49,7 +49,7 @@ public final class PoliciesCli implements Runnable {
           + " approval rules)");
       return p;
     } catch (Exception e) {
-      err.println(file + ": " + e.getMessage());
+      err.println(e.getMessage()); // names the file
       return null;
     }
   }
