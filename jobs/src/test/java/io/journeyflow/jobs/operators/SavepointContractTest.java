@@ -1,0 +1,80 @@
+package io.journeyflow.jobs.operators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.journeyflow.jobs.JourneyflowJob;
+import io.journeyflow.jobs.config.JobOptions;
+import io.journeyflow.jobs.io.KafkaJobIO;
+import io.journeyflow.patterns.RuleLoader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Operator uids and state names are a public API: savepoints map state by uid and by state
+ * name. These tests fail when either changes; update the files under savepoint-contract/ only
+ * for a release that says it breaks savepoint compatibility.
+ */
+class SavepointContractTest {
+
+  @Test
+  void operatorUidsOfTheProductionGraphAreUnchanged() throws Exception {
+    Configuration conf = new Configuration();
+    conf.set(JobOptions.BOOTSTRAP_SERVERS, "127.0.0.1:1"); // building the graph connects nowhere
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    new JourneyflowJob(conf, RuleLoader.loadFromClasspath(), new KafkaJobIO(conf)).build(env);
+    TreeSet<String> uids = new TreeSet<>();
+    List<String> withoutUid = new ArrayList<>();
+    for (StreamNode node : env.getStreamGraph().getStreamNodes()) {
+      if (node.getTransformationUID() == null) {
+        withoutUid.add(node.getOperatorName());
+      } else {
+        uids.add(node.getTransformationUID());
+      }
+    }
+    assertThat(withoutUid).as("every operator needs a stable uid").isEmpty();
+    assertThat(uids).as("operator uids (savepoint-contract/uids.txt)")
+        .containsExactlyElementsOf(lines("uids.txt"));
+  }
+
+  @Test
+  void stateNamesAreUnchanged() throws Exception {
+    List<String> names = List.of(
+        "ingest " + IngestFunction.SEEN_STATE,
+        "policy-gate " + PolicyUpdateGate.IN_FORCE,
+        "journey broadcast " + JourneyFunction.POLICY_STATE.getName(),
+        "journey " + JourneyFunction.PENDING_EVENTS,
+        "journey " + JourneyFunction.PENDING_MATCHES,
+        "journey " + JourneyFunction.RECENT,
+        "journey " + JourneyFunction.OPEN_SUPPRESSIONS,
+        "journey " + JourneyFunction.OPENED_BY,
+        "journey " + JourneyFunction.PROFILE,
+        "journey " + JourneyFunction.SENDS,
+        "journey " + JourneyFunction.DEFERRED,
+        "journey " + JourneyFunction.CONTEST,
+        "journey " + JourneyFunction.AWAITING_APPROVAL,
+        "journey " + JourneyFunction.ENTERED,
+        "journey " + JourneyFunction.EXITED,
+        "journey " + JourneyFunction.ERASED_AT,
+        "journey " + JourneyFunction.OPEN_JOURNEYS,
+        "journey " + JourneyFunction.CONTACTS);
+    assertThat(names).as("state names (savepoint-contract/state-names.txt)")
+        .containsExactlyElementsOf(lines("state-names.txt"));
+  }
+
+  private static List<String> lines(String file) throws IOException {
+    try (InputStream in = SavepointContractTest.class.getResourceAsStream(
+        "/savepoint-contract/" + file)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+          .filter(l -> !l.isBlank() && !l.startsWith("#"))
+          .toList();
+    }
+  }
+}
