@@ -2,6 +2,8 @@ package io.journeyflow.jobs.operators;
 
 import io.journeyflow.schema.DeadLetter;
 import io.journeyflow.schema.internal.ControlRecord;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
@@ -12,15 +14,22 @@ public final class ControlSplitter
     extends ProcessFunction<Either<DeadLetter, ControlRecord>, ControlRecord> {
 
   private final OutputTag<DeadLetter> deadLetters;
+  private transient Counter rejected;
 
   public ControlSplitter(OutputTag<DeadLetter> deadLetters) {
     this.deadLetters = deadLetters;
   }
 
   @Override
+  public void open(OpenContext openContext) {
+    rejected = JobMetrics.group(getRuntimeContext()).counter(JobMetrics.DEAD_LETTERS);
+  }
+
+  @Override
   public void processElement(
       Either<DeadLetter, ControlRecord> record, Context ctx, Collector<ControlRecord> out) {
     if (record.isLeft()) {
+      rejected.inc();
       ctx.output(deadLetters, record.left());
     } else {
       out.collect(record.right());

@@ -3,6 +3,8 @@ package io.journeyflow.jobs.operators;
 import io.journeyflow.connectors.DeadLetters;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
@@ -17,6 +19,8 @@ public final class DecodeSplitter
 
   private final CustomerKeys keys;
   private final OutputTag<DeadLetter> deadLetters;
+  private transient Counter recordsIn;
+  private transient Counter rejected;
 
   public DecodeSplitter(CustomerKeys keys, OutputTag<DeadLetter> deadLetters) {
     this.keys = keys;
@@ -24,14 +28,23 @@ public final class DecodeSplitter
   }
 
   @Override
+  public void open(OpenContext openContext) {
+    recordsIn = JobMetrics.group(getRuntimeContext()).counter(JobMetrics.RECORDS_IN);
+    rejected = JobMetrics.group(getRuntimeContext()).counter(JobMetrics.DEAD_LETTERS);
+  }
+
+  @Override
   public void processElement(
       Either<DeadLetter, CustomerEvent> record, Context ctx, Collector<CustomerEvent> out) {
+    recordsIn.inc();
     if (record.isLeft()) {
+      rejected.inc();
       ctx.output(deadLetters, record.left());
       return;
     }
     CustomerEvent event = record.right();
     if (keys.keyOrNull(event) == null) {
+      rejected.inc();
       ctx.output(
           deadLetters,
           DeadLetters.forEvent(

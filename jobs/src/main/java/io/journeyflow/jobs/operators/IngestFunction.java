@@ -29,6 +29,7 @@ public final class IngestFunction extends KeyedProcessFunction<String, CustomerE
   private transient MapState<String, Boolean> seen;
   private transient Counter duplicates;
   private transient Counter late;
+  private transient Counter accepted;
 
   public IngestFunction(Duration dedupTtl, OutputTag<DeadLetter> deadLetters) {
     this.dedupTtl = dedupTtl;
@@ -46,8 +47,9 @@ public final class IngestFunction extends KeyedProcessFunction<String, CustomerE
             .cleanupInRocksdbCompactFilter(1000)
             .build());
     seen = getRuntimeContext().getMapState(descriptor);
-    duplicates = getRuntimeContext().getMetricGroup().counter("duplicateEvents");
-    late = getRuntimeContext().getMetricGroup().counter("lateEvents");
+    duplicates = JobMetrics.group(getRuntimeContext()).counter(JobMetrics.DUPLICATES);
+    late = JobMetrics.group(getRuntimeContext()).counter(JobMetrics.DEAD_LETTERS);
+    accepted = JobMetrics.group(getRuntimeContext()).counter(JobMetrics.EVENTS_IN);
   }
 
   @Override
@@ -75,6 +77,7 @@ public final class IngestFunction extends KeyedProcessFunction<String, CustomerE
     } else {
       seen.put(event.getEventId(), Boolean.TRUE);
     }
+    accepted.inc();
     out.collect(event);
   }
 }

@@ -133,6 +133,7 @@ public final class JourneyFunction
   private transient ListState<Long> contacts;
   private transient Counter actionsOut;
   private transient Counter signalsOut;
+  private transient Map<DecisionOutcome, Counter> decisionsOut;
   /** The engine of the policies in force, and the document it was built from (null: initial). */
   private transient DecisionEngine engine;
   private transient String engineDocument;
@@ -213,8 +214,13 @@ public final class JourneyFunction
     journeys = getRuntimeContext().getMapState(new MapStateDescriptor<>(OPEN_JOURNEYS,
         Types.STRING, new AvroTypeInfo<>(OpenJourney.class)));
     contacts = getRuntimeContext().getListState(new ListStateDescriptor<>(CONTACTS, Types.LONG));
-    actionsOut = getRuntimeContext().getMetricGroup().counter("actions");
-    signalsOut = getRuntimeContext().getMetricGroup().counter("suppressionSignals");
+    actionsOut = JobMetrics.group(getRuntimeContext()).counter(JobMetrics.ACTIONS);
+    signalsOut = JobMetrics.group(getRuntimeContext()).counter(JobMetrics.SUPPRESSION_SIGNALS);
+    decisionsOut = new java.util.EnumMap<>(DecisionOutcome.class);
+    for (DecisionOutcome outcome : DecisionOutcome.values()) {
+      decisionsOut.put(outcome, JobMetrics.group(getRuntimeContext())
+          .addGroup("outcome", outcome.name()).counter(JobMetrics.DECISIONS));
+    }
     engine = initial;
     engineDocument = null;
   }
@@ -536,7 +542,7 @@ public final class JourneyFunction
   private void blockAll(List<Action> actions, String reason, String why, Instant now,
       OnTimerContext ctx) {
     for (Action a : actions) {
-      ctx.output(decisions, JourneyRecords.decision(a, new DecisionEngine.Verdict(
+      record(ctx, JourneyRecords.decision(a, new DecisionEngine.Verdict(
           DecisionOutcome.BLOCKED, reason, a.getChannel(), "blocked: " + why, Map.of(), null),
           engine.policies().version(), now));
     }
@@ -632,7 +638,7 @@ public final class JourneyFunction
             "ARBITRATED_OUT", a.getChannel(), "blocked: " + winner.getActionType()
                 + " (priority " + winner.getPriority() + ") won over this action (priority "
                 + a.getPriority() + ")", values, null);
-        ctx.output(decisions,
+        record(ctx,
             JourneyRecords.decision(a, lost, engine.policies().version(), now));
       }
     }
@@ -697,7 +703,7 @@ public final class JourneyFunction
 
   private void closeApproval(Action a, String reason, String why, Instant now,
       OnTimerContext ctx) {
-    ctx.output(decisions, JourneyRecords.decision(a, new DecisionEngine.Verdict(
+    record(ctx, JourneyRecords.decision(a, new DecisionEngine.Verdict(
         DecisionOutcome.BLOCKED, reason, a.getChannel(), "blocked: " + why, Map.of(), null),
         engine.policies().version(), now));
   }
@@ -733,14 +739,14 @@ public final class JourneyFunction
       values.put("approval.expires", expires.toString());
       values.put("approval.by", byPolicy == null ? "rule " + candidate.getRuleId()
           : "policy: " + byPolicy.describe());
-      ctx.output(decisions, JourneyRecords.decision(candidate,
+      record(ctx, JourneyRecords.decision(candidate,
           new DecisionEngine.Verdict(DecisionOutcome.PENDING_APPROVAL, null, verdict.channel(),
               "waiting for approval (" + APPROVAL_GRANTED + " or " + APPROVAL_REJECTED
                   + " with attributes.actionId) until " + expires, values, null),
           engine.policies().version(), now));
       return;
     }
-    ctx.output(decisions,
+    record(ctx,
         JourneyRecords.decision(candidate, verdict, engine.policies().version(), now));
     if (verdict.outcome() == DecisionOutcome.DEFERRED) {
       // Decided again when the quiet hours end, against the state of that moment.
@@ -853,6 +859,12 @@ public final class JourneyFunction
       }
     }
     return false;
+  }
+
+  /** Every decision record leaves through here, counted by outcome. */
+  private void record(ReadOnlyContext ctx, Decision decision) {
+    decisionsOut.get(decision.getOutcome()).inc();
+    ctx.output(decisions, decision);
   }
 
   private void emit(SuppressionSignal signal, OnTimerContext ctx) {

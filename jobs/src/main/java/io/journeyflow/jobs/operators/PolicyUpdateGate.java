@@ -51,8 +51,8 @@ public final class PolicyUpdateGate extends KeyedProcessFunction<String, Control
   @Override
   public void open(OpenContext openContext) {
     inForce = getRuntimeContext().getState(new ValueStateDescriptor<>(IN_FORCE, Types.STRING));
-    accepted = getRuntimeContext().getMetricGroup().counter("policyUpdatesAccepted");
-    rejected = getRuntimeContext().getMetricGroup().counter("policyUpdatesRejected");
+    accepted = JobMetrics.group(getRuntimeContext()).counter("policyUpdatesAccepted");
+    rejected = JobMetrics.group(getRuntimeContext()).counter(JobMetrics.DEAD_LETTERS);
   }
 
   @Override

@@ -9,7 +9,9 @@ import io.journeyflow.schema.internal.RuleMatch;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.cep.functions.PatternProcessFunction;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
 
 /** Turns one CEP match of one rule into a {@link RuleMatch} for the decision stage. */
@@ -17,6 +19,7 @@ public final class RuleMatchEmitter extends PatternProcessFunction<CustomerEvent
 
   private final Rule rule;
   private final CustomerKeys keys;
+  private transient Counter matches;
 
   public RuleMatchEmitter(Rule rule, CustomerKeys keys) {
     this.rule = rule;
@@ -43,9 +46,16 @@ public final class RuleMatchEmitter extends PatternProcessFunction<CustomerEvent
   }
 
   @Override
+  public void open(OpenContext openContext) {
+    matches = JobMetrics.group(getRuntimeContext()).addGroup("rule", rule.id())
+        .counter(JobMetrics.MATCHES);
+  }
+
+  @Override
   public void processMatch(
       Map<String, List<CustomerEvent>> match, Context ctx, Collector<RuleMatch> out) {
     List<MatchedEvent> events = MatchOrder.order(rule, match);
+    matches.inc();
     out.collect(
         RuleMatch.newBuilder()
             .setCustomerId(keys.getKey(events.get(0).getEvent()))
