@@ -8,6 +8,7 @@ import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.KafkaSourceOptions;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.types.Either;
@@ -39,8 +40,9 @@ public final class KafkaControlSource {
             .setGroupId(groupId)
             .setStartingOffsets(OffsetsInitializer.earliest())
             .setDeserializer(new Deserializer())
-            // Its position lives in Flink's checkpoints; the group's offsets are for monitoring.
-            .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+            // Its position lives in Flink's checkpoints; nothing reads committed offsets.
+            .setProperty(KafkaSourceOptions.COMMIT_OFFSETS_ON_CHECKPOINT.key(), "false");
     for (Map.Entry<String, String> p : properties.entrySet()) {
       builder.setProperty(p.getKey(), p.getValue());
     }

@@ -11,6 +11,7 @@ import io.journeyflow.jobs.operators.IngestFunction;
 import io.journeyflow.jobs.operators.ControlSplitter;
 import io.journeyflow.jobs.operators.JourneyFunction;
 import io.journeyflow.jobs.operators.JourneyInputs;
+import io.journeyflow.jobs.operators.JourneyOperator;
 import io.journeyflow.jobs.operators.PolicyUpdateGate;
 import io.journeyflow.jobs.operators.RuleEvaluationStage;
 import io.journeyflow.patterns.RuleSet;
@@ -25,7 +26,6 @@ import io.journeyflow.schema.internal.RuleMatch;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -122,27 +122,26 @@ public final class JourneyflowJob {
             .process(new PolicyUpdateGate(policies, DEAD_LETTERS), Types.STRING)
             .uid(Uids.POLICY_GATE)
             .name("check policy updates");
-    BroadcastStream<String> policyBroadcast =
-        policyUpdates.broadcast(JourneyFunction.POLICY_STATE);
 
     SingleOutputStreamOperator<Action> actions =
         DataStreamUtils.reinterpretAsKeyedStream(
                 journeyInput, new JourneyInputs.Customer(keys), Types.STRING)
-            .connect(policyBroadcast)
-            .process(
-                new JourneyFunction(
-                    rules,
-                    new DecisionEngine(policies),
-                    SUPPRESSIONS,
-                    DECISIONS,
-                    ERASURES,
-                    config.get(JobOptions.ERASURE_TOMBSTONE_TTL),
-                    config.get(JobOptions.CONTEXT_MAX_EVENTS),
-                    config.get(JobOptions.CONTEXT_MAX_AGE),
-                    config.get(JobOptions.CUSTOMER_IDLE_TTL)),
-                new AvroTypeInfo<>(Action.class))
-            .uid(Uids.JOURNEY)
-            .name("decide actions and suppressions");
+            .connect(policyUpdates.broadcast())
+            .transform(
+                "decide actions and suppressions",
+                new AvroTypeInfo<>(Action.class),
+                new JourneyOperator(
+                    new JourneyFunction(
+                        rules,
+                        new DecisionEngine(policies),
+                        SUPPRESSIONS,
+                        DECISIONS,
+                        ERASURES,
+                        config.get(JobOptions.ERASURE_TOMBSTONE_TTL),
+                        config.get(JobOptions.CONTEXT_MAX_EVENTS),
+                        config.get(JobOptions.CONTEXT_MAX_AGE),
+                        config.get(JobOptions.CUSTOMER_IDLE_TTL))))
+            .uid(Uids.JOURNEY);
 
     io.actions(actions);
     io.suppressions(actions.getSideOutput(SUPPRESSIONS));

@@ -184,6 +184,37 @@ class JourneyflowJobITCase {
     }
   }
 
+  @Test
+  void kafkaClientPropertiesFromTheJobConfigReachEveryClient(@TempDir Path secrets)
+      throws Exception {
+    // The job's own bootstrap setting points nowhere; the working one is a "secret" that only
+    // Kafka's file config provider, in each client, can read. Output proves every client got it.
+    Path file = secrets.resolve("kafka.properties");
+    java.nio.file.Files.writeString(file, "bootstrap=" + KAFKA.bootstrapServers() + "\n");
+    Topics t = new Topics(KAFKA);
+    Configuration conf = t.config("avro");
+    conf.set(JobOptions.BOOTSTRAP_SERVERS, "127.0.0.1:1");
+    String prefix = JobOptions.KAFKA_PROPERTIES_PREFIX;
+    conf.setString(prefix + "config.providers", "file");
+    conf.setString(prefix + "config.providers.file.class",
+        "org.apache.kafka.common.config.provider.FileConfigProvider");
+    conf.setString(prefix + "bootstrap.servers", "${file:" + file + ":bootstrap}");
+    assertThat(conf.toMap().toString()).doesNotContain(KAFKA.bootstrapServers());
+    JobClient job = start(conf);
+    try {
+      t.produce(event("q1", "selfservice.failed", "c2", 10));
+      t.produce(event("q2", "contact.started", "c2", 20));
+      KAFKA.produce(t.policies, "policies", "not: [a policy".getBytes(StandardCharsets.UTF_8));
+      t.tick("t", 600);
+      assertThat(KAFKA.consumeReadCommitted(t.actions, KafkaJobs::action, 1, DEADLINE))
+          .extracting(Action::getRuleId).containsExactly("selfservice-to-agent");
+      assertThat(KAFKA.consumeReadCommitted(t.dead, KafkaJobs::deadLetter, 1, DEADLINE))
+          .extracting(DeadLetter::getStage).containsExactly("policy");
+    } finally {
+      stop(job);
+    }
+  }
+
   /** The bundled policies under a new version, with no service messages in chat at all. */
   private static String noChatPolicies() throws IOException {
     try (var in = PolicyLoader.class.getClassLoader().getResourceAsStream(PolicyLoader.CLASSPATH)) {

@@ -2,8 +2,11 @@ package io.journeyflow.jobs.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.ReadableConfig;
 
 /** Journeyflow's typed configuration options, with defaults and descriptions. */
 public final class JobOptions {
@@ -13,6 +16,27 @@ public final class JobOptions {
           .stringType()
           .defaultValue("127.0.0.1:9092")
           .withDescription("Kafka bootstrap servers for all input and output topics.");
+
+  /**
+   * Prefix of Kafka client properties passed to every Kafka client of the job (sources, sinks),
+   * e.g. {@code journeyflow.kafka.properties.security.protocol: SASL_SSL}. They win over the
+   * job's own settings. Keep secrets out of config files with Kafka's config providers:
+   * {@code config.providers: env,file} and values such as {@code ${env:KAFKA_PASSWORD}} or
+   * {@code ${file:/etc/journeyflow/kafka.properties:password}}, resolved by each client when it
+   * starts, so they never enter the Flink configuration or the job graph.
+   */
+  public static final String KAFKA_PROPERTIES_PREFIX = "journeyflow.kafka.properties.";
+
+  /** The Kafka client properties of a job config (without the prefix). */
+  public static Map<String, String> kafkaProperties(ReadableConfig config) {
+    Map<String, String> properties = new TreeMap<>();
+    for (Map.Entry<String, String> e : config.toMap().entrySet()) {
+      if (e.getKey().startsWith(KAFKA_PROPERTIES_PREFIX)) {
+        properties.put(e.getKey().substring(KAFKA_PROPERTIES_PREFIX.length()), e.getValue());
+      }
+    }
+    return properties;
+  }
 
   public static final ConfigOption<List<String>> INPUT_TOPICS =
       ConfigOptions.key("journeyflow.input.topics")

@@ -24,8 +24,7 @@ public interface JobIO {
 
   /**
    * Policy updates from the control topic (Left: records that are not text); by default none.
-   * Sources give them {@link io.journeyflow.jobs.operators.ControlWatermarks}: they carry no
-   * event time.
+   * Their watermarks are ignored (see {@link io.journeyflow.jobs.operators.JourneyOperator}).
    */
   default DataStream<Either<DeadLetter, ControlRecord>> policyUpdates(
       StreamExecutionEnvironment env) {

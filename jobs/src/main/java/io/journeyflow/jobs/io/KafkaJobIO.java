@@ -15,9 +15,7 @@ import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.ErasureConfirmation;
 import io.journeyflow.schema.SuppressionSignal;
 import io.journeyflow.schema.internal.ControlRecord;
-import io.journeyflow.jobs.operators.ControlWatermarks;
 import java.util.Locale;
-import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -52,7 +50,7 @@ public final class KafkaJobIO implements JobIO {
             InputFormat.parse(config.get(JobOptions.INPUT_FORMAT)),
             config.get(JobOptions.STARTING_OFFSETS),
             bounded,
-            Map.of());
+            JobOptions.kafkaProperties(config));
     return env.fromSource(KafkaEventSource.build(settings), wm, "kafka events")
         .uid(Uids.SOURCE_EVENTS);
   }
@@ -66,8 +64,8 @@ public final class KafkaJobIO implements JobIO {
                 config.get(JobOptions.POLICIES_TOPIC),
                 config.get(JobOptions.GROUP_ID) + "-policies",
                 bounded,
-                Map.of()),
-            ControlWatermarks.strategy(),
+                JobOptions.kafkaProperties(config)),
+            WatermarkStrategy.noWatermarks(),
             "kafka policy updates")
         .uid(Uids.SOURCE_POLICIES)
         .setParallelism(1);
@@ -124,7 +122,7 @@ public final class KafkaJobIO implements JobIO {
         guarantee(config.get(JobOptions.DELIVERY_GUARANTEE)),
         config.get(JobOptions.TRANSACTIONAL_ID_PREFIX),
         config.get(JobOptions.TRANSACTION_TIMEOUT),
-        Map.of());
+        JobOptions.kafkaProperties(config));
   }
 
   static DeliveryGuarantee guarantee(String value) {

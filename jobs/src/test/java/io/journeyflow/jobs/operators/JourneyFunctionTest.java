@@ -209,6 +209,29 @@ class JourneyFunctionTest {
   }
 
   @Test
+  void policyInputNeverMovesEventTimeEvenWhenTheEventsAreIdle() throws Exception {
+    try (var h = harness(20)) {
+      h.open();
+      openIssue(h, event("e1", "issue.opened", "c1", 10, "case-1"));
+      h.processWatermark1(new Watermark(millis(10)));
+      h.feedPolicies(noSmsPolicies());
+      h.processWatermark2(new Watermark(Long.MAX_VALUE)); // e.g. a bounded control input ends
+      h.processWatermarkStatus1(
+          org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus.IDLE);
+      h.processWatermarkStatus2(
+          org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus.ACTIVE);
+      // The suppression's maximum duration (1h) has not passed in event time: still open.
+      assertThat(signals(h)).extracting(SuppressionSignal::getState)
+          .containsExactly(SuppressionState.SUPPRESS);
+      h.processWatermarkStatus1(
+          org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus.ACTIVE);
+      h.processWatermark1(new Watermark(millis(70)));
+      assertThat(signals(h)).extracting(SuppressionSignal::getState)
+          .containsExactly(SuppressionState.SUPPRESS, SuppressionState.RELEASE);
+    }
+  }
+
+  @Test
   void openSuppressionSurvivesSnapshotAndRestore() throws Exception {
     OperatorSubtaskState snapshot;
     String suppressId;

@@ -3,9 +3,7 @@ package io.journeyflow.jobs.operators;
 import io.journeyflow.schema.Action;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.internal.RuleMatch;
-import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.types.Either;
@@ -17,7 +15,7 @@ final class JourneyHarness
 
   JourneyHarness(JourneyFunction function, CustomerKeys keys) throws Exception {
     super(
-        new CoBroadcastWithKeyedOperator<>(function, List.of(JourneyFunction.POLICY_STATE)),
+        new JourneyOperator(function),
         new JourneyInputs.Customer(keys),
         null,
         Types.STRING);

@@ -68,6 +68,7 @@ public final class KafkaJobs {
       conf.set(JobOptions.ERASURES_TOPIC, erasures);
       conf.set(JobOptions.POLICIES_TOPIC, policies);
       conf.set(JobOptions.TRANSACTIONAL_ID_PREFIX, input);
+      conf.set(JobOptions.GROUP_ID, input); // jobs of other tests must not share offsets
       conf.set(JobOptions.STARTING_OFFSETS, "earliest");
       conf.set(JobOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(1));
       conf.set(JobOptions.IDLENESS, Duration.ofSeconds(2));
