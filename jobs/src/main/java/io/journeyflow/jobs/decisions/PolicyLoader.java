@@ -25,6 +25,8 @@ public final class PolicyLoader {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Set<String> PURPOSES = Set.of("marketing", "service", "transactional");
+  private static final List<String> SECTIONS = List.of("version", "defaults", "suppression",
+      "frequencyCaps", "quietHours", "arbitration", "approval");
 
   private PolicyLoader() {}
 
@@ -48,6 +50,16 @@ public final class PolicyLoader {
     List<String> problems = new ArrayList<>();
     if (root == null || !root.isObject()) {
       throw new IllegalArgumentException(name + ": a policy file must be a mapping");
+    }
+    root.fieldNames().forEachRemaining(key -> {
+      if (!SECTIONS.contains(key)) {
+        problems.add("unknown key '" + key + "' (known: " + SECTIONS + ")");
+      }
+    });
+    for (String list : List.of("frequencyCaps", "quietHours")) {
+      if (root.has(list) && !root.get(list).isArray()) {
+        problems.add("'" + list + "' must be a list");
+      }
     }
     String version = root.path("version").asText("");
     if (version.isBlank()) {

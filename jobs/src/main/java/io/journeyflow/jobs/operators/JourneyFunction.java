@@ -102,6 +102,9 @@ public final class JourneyFunction
           .thenComparing(Action::getRuleId)
           .thenComparing(Action::getActionId);
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(JourneyFunction.class);
+
   private static final Comparator<RuleMatch> MATCH_ORDER =
       Comparator.comparing(RuleMatch::getRuleId)
           .thenComparing(m -> m.getEvents().get(0).getEvent().getEventId());
@@ -473,6 +476,8 @@ public final class JourneyFunction
     journeys.clear();
     contacts.clear();
     erasedAt.update(request.getOccurredAt().toEpochMilli());
+    LOG.info("Erased the state of customer {} (request {})", LogSafe.customer(customerId),
+        request.getEventId());
     ctx.output(erasures, ErasureConfirmation.newBuilder()
         .setCustomerId(customerId)
         .setRequestEventId(request.getEventId())

@@ -1,5 +1,6 @@
 package io.journeyflow.jobs.tools;
 
+import io.journeyflow.jobs.config.ConfigFiles;
 import io.journeyflow.jobs.config.JobOptions;
 import io.journeyflow.jobs.decisions.Policies;
 import io.journeyflow.jobs.decisions.PolicyLoader;
@@ -7,8 +8,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -77,18 +82,32 @@ public final class PoliciesCli implements Runnable {
   static final class Publish implements Callable<Integer> {
     @Parameters(paramLabel = "FILE") Path file;
 
-    @Option(names = "--bootstrap-servers", required = true, description = "Kafka brokers.")
+    @Option(names = "--config", paramLabel = "FILE",
+        description = "Job config: Kafka servers, policy topic and journeyflow.kafka.properties.*"
+            + " (security settings) are taken from it.")
+    Path config;
+
+    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Overrides a config key.")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--bootstrap-servers", description = "Kafka brokers (default: the config's).")
     String bootstrap;
 
-    @Option(names = "--topic", description = "Control topic (default: ${DEFAULT-VALUE}).")
-    String topic = JobOptions.POLICIES_TOPIC.defaultValue();
+    @Option(names = "--topic", description = "Control topic (default: the config's, else "
+        + "policy-updates).")
+    String topic;
 
     @Override
     public Integer call() throws Exception {
       if (check(file, System.out, System.err) == null) {
         return 1;
       }
-      RecordMetadata written = publish(bootstrap, topic, Files.readString(file));
+      Configuration conf = ConfigFiles.load(config, overrides);
+      RecordMetadata written = publish(
+          bootstrap != null ? bootstrap : conf.get(JobOptions.BOOTSTRAP_SERVERS),
+          topic != null ? topic : conf.get(JobOptions.POLICIES_TOPIC),
+          Files.readString(file),
+          JobOptions.kafkaProperties(conf));
       System.out.println("published to " + written.topic() + "/" + written.partition() + "@"
           + written.offset());
       return 0;
@@ -96,14 +115,15 @@ public final class PoliciesCli implements Runnable {
   }
 
   /** Writes a document as one record, acknowledged by all in-sync replicas. */
-  static RecordMetadata publish(String bootstrap, String topic, String document)
-      throws Exception {
+  static RecordMetadata publish(String bootstrap, String topic, String document,
+      Map<String, String> clientProperties) throws Exception {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    props.putAll(clientProperties);
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
       return producer.send(new ProducerRecord<>(topic, "policies",
           document.getBytes(StandardCharsets.UTF_8))).get();

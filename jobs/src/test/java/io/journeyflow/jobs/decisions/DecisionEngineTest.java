@@ -233,4 +233,16 @@ class DecisionEngineTest {
         .hasMessageContaining("bad 'per' 'weekly'")
         .hasMessageContaining("must be local times such as");
   }
+
+  @Test
+  void misspelledSectionsAndMisshapenListsAreProblemsNotSilence() {
+    assertThatThrownBy(() -> PolicyLoader.parse("p.yaml", """
+        version: "2"
+        frequencyCap: [{purpose: marketing, max: 3, per: 7d}]
+        quietHours: 7
+        """))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown key 'frequencyCap'")
+        .hasMessageContaining("'quietHours' must be a list");
+  }
 }
