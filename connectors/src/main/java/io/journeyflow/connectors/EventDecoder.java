@@ -4,6 +4,7 @@ import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
 import io.journeyflow.schema.DeadLetterOrigin;
 import io.journeyflow.schema.json.ContractJson;
+import io.journeyflow.schema.history.ContractHistory;
 import io.journeyflow.schema.json.InvalidEventException;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
@@ -11,8 +12,13 @@ import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.flink.types.Either;
 
 /**
@@ -29,13 +35,24 @@ public final class EventDecoder implements Serializable {
 
   private static final byte[] AVRO_MARKER = {(byte) 0xC3, 0x01};
   private static final int AVRO_HEADER = 10;
-  private static final long FINGERPRINT =
-      SchemaNormalization.parsingFingerprint64(CustomerEvent.getClassSchema());
 
   private final InputFormat format;
+  /** Earlier writer schemas besides the current one, as JSON (Schema is not serializable). */
+  private final List<String> history;
 
+  /** Built on first use: writer schemas by fingerprint, and a decoder that knows them all. */
+  private transient Map<Long, Schema> writers;
+  private transient BinaryMessageDecoder<CustomerEvent> decoder;
+
+  /** Reads the current CustomerEvent schema and every released one. */
   public EventDecoder(InputFormat format) {
+    this(format, ContractHistory.customerEvent());
+  }
+
+  /** Reads the current schema and the given earlier writer schemas. */
+  public EventDecoder(InputFormat format, List<Schema> earlierWriters) {
     this.format = Objects.requireNonNull(format, "format");
+    this.history = earlierWriters.stream().map(Schema::toString).toList();
   }
 
   public InputFormat format() {
@@ -73,17 +90,29 @@ public final class EventDecoder implements Serializable {
     return Either.Right(event);
   }
 
-  private static CustomerEvent avro(byte[] payload) throws Exception {
-    ByteBuffer buffer = ByteBuffer.wrap(payload);
-    boolean ours =
-        payload.length >= AVRO_HEADER && payload[0] == AVRO_MARKER[0]
-            && payload[1] == AVRO_MARKER[1]
-            && buffer.order(ByteOrder.LITTLE_ENDIAN).getLong(2) == FINGERPRINT;
-    if (ours) {
-      // Other headers never reach body decoding: Avro rejects them first.
-      AvroLengthGuard.check(CustomerEvent.getClassSchema(), payload, AVRO_HEADER);
+  private CustomerEvent avro(byte[] payload) throws Exception {
+    if (decoder == null) {
+      writers = new HashMap<>();
+      decoder = CustomerEvent.createDecoder(null);
+      for (String json : history) {
+        Schema writer = new Schema.Parser().parse(json);
+        writers.put(SchemaNormalization.parsingFingerprint64(writer), writer);
+        decoder.addSchema(writer);
+      }
+      Schema current = CustomerEvent.getClassSchema();
+      writers.put(SchemaNormalization.parsingFingerprint64(current), current);
     }
-    return CustomerEvent.getDecoder().decode(ByteBuffer.wrap(payload));
+    ByteBuffer buffer = ByteBuffer.wrap(payload);
+    Schema writer =
+        payload.length >= AVRO_HEADER && payload[0] == AVRO_MARKER[0]
+                && payload[1] == AVRO_MARKER[1]
+            ? writers.get(buffer.order(ByteOrder.LITTLE_ENDIAN).getLong(2))
+            : null;
+    if (writer != null) {
+      // Other headers never reach body decoding: Avro rejects them first.
+      AvroLengthGuard.check(writer, payload, AVRO_HEADER);
+    }
+    return decoder.decode(ByteBuffer.wrap(payload));
   }
 
   private static CustomerEvent json(byte[] payload) throws InvalidEventException {
