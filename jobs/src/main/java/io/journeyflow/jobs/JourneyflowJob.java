@@ -1,5 +1,8 @@
 package io.journeyflow.jobs;
 
+import io.journeyflow.jobs.analytics.JourneyFacts;
+import io.journeyflow.jobs.analytics.JourneyMetricsAggregate;
+import io.journeyflow.jobs.analytics.JourneyMetricsWindow;
 import io.journeyflow.jobs.config.JobOptions;
 import io.journeyflow.jobs.decisions.DecisionEngine;
 import io.journeyflow.jobs.decisions.Policies;
@@ -12,6 +15,7 @@ import io.journeyflow.jobs.operators.ControlSplitter;
 import io.journeyflow.jobs.operators.JourneyFunction;
 import io.journeyflow.jobs.operators.JourneyInputs;
 import io.journeyflow.jobs.operators.JourneyOperator;
+import io.journeyflow.jobs.operators.JourneySettings;
 import io.journeyflow.jobs.operators.PolicyUpdateGate;
 import io.journeyflow.jobs.operators.RuleEvaluationStage;
 import io.journeyflow.patterns.RuleSet;
@@ -20,8 +24,11 @@ import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
 import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.ErasureConfirmation;
+import io.journeyflow.schema.JourneyMetrics;
 import io.journeyflow.schema.SuppressionSignal;
 import io.journeyflow.schema.internal.ControlRecord;
+import io.journeyflow.schema.internal.JourneyFact;
+import io.journeyflow.schema.internal.MetricsAccumulator;
 import io.journeyflow.schema.internal.RuleMatch;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.ReadableConfig;
@@ -31,6 +38,7 @@ import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.types.Either;
 import org.apache.flink.util.OutputTag;
 
@@ -49,6 +57,8 @@ public final class JourneyflowJob {
       new OutputTag<>("suppressions", new AvroTypeInfo<>(SuppressionSignal.class));
   static final OutputTag<Decision> DECISIONS =
       new OutputTag<>("decisions", new AvroTypeInfo<>(Decision.class));
+  static final OutputTag<JourneyFact> FACTS =
+      new OutputTag<>("journey-facts", new AvroTypeInfo<>(JourneyFact.class));
   static final OutputTag<ErasureConfirmation> ERASURES =
       new OutputTag<>("erasures", new AvroTypeInfo<>(ErasureConfirmation.class));
 
@@ -137,13 +147,26 @@ public final class JourneyflowJob {
                         SUPPRESSIONS,
                         DECISIONS,
                         ERASURES,
-                        config.get(JobOptions.ERASURE_TOMBSTONE_TTL),
-                        config.get(JobOptions.CONTEXT_MAX_EVENTS),
-                        config.get(JobOptions.CONTEXT_MAX_AGE),
-                        config.get(JobOptions.CUSTOMER_IDLE_TTL))))
+                        FACTS,
+                        JourneySettings.from(config))))
             .uid(Uids.JOURNEY);
 
+    DataStream<JourneyMetrics> metrics =
+        actions
+            .getSideOutput(FACTS)
+            .keyBy(new JourneyFacts.ByRule(), Types.STRING)
+            .window(TumblingEventTimeWindows.of(config.get(JobOptions.ANALYTICS_WINDOW)))
+            .aggregate(
+                new JourneyMetricsAggregate(),
+                new JourneyMetricsWindow(rules),
+                new AvroTypeInfo<>(MetricsAccumulator.class),
+                new AvroTypeInfo<>(MetricsAccumulator.class),
+                new AvroTypeInfo<>(JourneyMetrics.class))
+            .uid(Uids.JOURNEY_METRICS)
+            .name("journey analytics per rule and window");
+
     io.actions(actions);
+    io.journeyMetrics(metrics);
     io.suppressions(actions.getSideOutput(SUPPRESSIONS));
     io.decisions(actions.getSideOutput(DECISIONS));
     io.erasures(actions.getSideOutput(ERASURES));

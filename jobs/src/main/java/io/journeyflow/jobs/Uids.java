@@ -20,6 +20,8 @@ public final class Uids {
   public static final String SINK_DEAD_LETTERS = "sink-dead-letters";
   public static final String SINK_DECISIONS = "sink-decisions";
   public static final String SINK_ERASURES = "sink-erasures";
+  public static final String JOURNEY_METRICS = "journey-metrics";
+  public static final String SINK_JOURNEY_METRICS = "sink-journey-metrics";
 
   private Uids() {}
 

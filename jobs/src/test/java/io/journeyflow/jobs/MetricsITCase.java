@@ -65,6 +65,8 @@ class MetricsITCase {
     assertThat(sum(id, "journeyflow.rule.billing-adjustment-after-failed-payment.matches"))
         .isEqualTo(1);
     assertThat(sum(id, "journeyflow.rule.cart-abandonment.matches")).isZero();
+    assertThat(sum(id,
+        "journeyflow.rule.billing-adjustment-after-failed-payment.journeysEntered")).isEqualTo(1);
     assertThat(sum(id, "journeyflow.actions")).isEqualTo(io.actions.results().size())
         .isEqualTo(1);
     // Opened, then released at its maximum duration when the input ends.

@@ -19,6 +19,7 @@ public record Rule(
     List<String> exitOn,
     Duration reentryAfter,
     boolean reentryNever,
+    HoldoutSpec holdout,
     String sourceFile)
     implements Serializable {
 

@@ -34,7 +34,7 @@ final class RuleParser {
 
   private static final Set<String> RULE_KEYS =
       Set.of("id", "version", "description", "journey", "within", "correlateBy", "afterMatch",
-          "steps", "actions", "suppress", "exitOn", "reentry");
+          "steps", "actions", "suppress", "exitOn", "reentry", "holdout");
   private static final Set<String> RULE_REQUIRED =
       Set.of("id", "version", "journey", "steps", "actions");
   private static final Set<String> STEP_KEYS =
@@ -152,12 +152,13 @@ final class RuleParser {
         reentryAfter = duration(rm, "after");
       }
     }
+    HoldoutSpec holdout = m.get("holdout") == null ? null : holdout(m.get("holdout"));
     if (id == null || version == null || description == null || journey == null) {
       return null;
     }
     Rule rule =
         new Rule(id, version, description, journey, within, correlateBy, afterMatch, steps,
-            actions, suppress, exitOn, reentryAfter, reentryNever, file);
+            actions, suppress, exitOn, reentryAfter, reentryNever, holdout, file);
     if (!steps.isEmpty() && f.errors().size() == errorsBefore) {
       try {
         RuleCompiler.check(rule);
@@ -185,6 +186,43 @@ final class RuleParser {
             "skipPastLastEvent (default), noSkip or skipToNext");
         return Rule.AfterMatch.SKIP_PAST_LAST_EVENT;
     }
+  }
+
+  private HoldoutSpec holdout(YamlNode node) {
+    YamlNode.Mapping m = f.mapping(node, "holdout");
+    if (m == null) {
+      return null;
+    }
+    Set<String> keys = Set.of("percent", "outcomes", "within");
+    f.keys(m, "holdout", keys, keys);
+    Double percent = null;
+    YamlNode.Scalar p = f.scalar(m, "percent");
+    if (p != null) {
+      try {
+        percent = Double.parseDouble(p.text().endsWith("%")
+            ? p.text().substring(0, p.text().length() - 1) : p.text());
+      } catch (NumberFormatException e) {
+        percent = null;
+      }
+      if (percent == null || !(percent > 0 && percent < 100)) {
+        f.error(p, "bad holdout percent '" + p.text() + "'",
+            "a number above 0 and below 100, e.g. 10");
+        percent = null;
+      }
+    }
+    List<String> outcomes = f.strings(m, "outcomes");
+    for (String type : outcomes) {
+      if (!EVENT_TYPE.matcher(type).matches()) {
+        f.error(m.get("outcomes"), "bad event type '" + type + "'",
+            "dotted lowercase, e.g. billing.issue.resolved");
+      }
+    }
+    if (m.get("outcomes") != null && outcomes.isEmpty()) {
+      f.error(m.get("outcomes"), "a holdout needs at least one outcome event type", null);
+    }
+    Duration window = duration(m, "within");
+    return percent == null || outcomes.isEmpty() || window == null ? null
+        : new HoldoutSpec(percent, outcomes, window);
   }
 
   private Duration duration(YamlNode.Mapping m, String key) {

@@ -123,6 +123,33 @@ public final class JobOptions {
                   + " every later decision; invalid ones go to the dead letters. Use one"
                   + " partition, so updates keep their order.");
 
+  public static final ConfigOption<String> JOURNEY_METRICS_TOPIC =
+      ConfigOptions.key("journeyflow.output.journey-metrics-topic")
+          .stringType()
+          .defaultValue("journey-metrics")
+          .withDescription("Topic of journey analytics (Avro JourneyMetrics), per rule and window.");
+
+  public static final ConfigOption<Duration> ANALYTICS_WINDOW =
+      ConfigOptions.key("journeyflow.analytics.window")
+          .durationType()
+          .defaultValue(Duration.ofHours(1))
+          .withDescription("Event-time window of the journey analytics (tumbling).");
+
+  public static final ConfigOption<Duration> REPEAT_CONTACT_WINDOW =
+      ConfigOptions.key("journeyflow.analytics.repeat-contact-window")
+          .durationType()
+          .defaultValue(Duration.ofDays(7))
+          .withDescription(
+              "A contact.started this soon after an action counts as a repeat contact.");
+
+  public static final ConfigOption<String> HOLDOUT_SALT =
+      ConfigOptions.key("journeyflow.holdout.salt")
+          .stringType()
+          .defaultValue("journeyflow-holdout-1")
+          .withDescription(
+              "Salt of the holdout assignment hash. Changing it reassigns every customer of"
+                  + " every rule: change it only to start new experiments.");
+
   public static final ConfigOption<String> DELIVERY_GUARANTEE =
       ConfigOptions.key("journeyflow.output.delivery-guarantee")
           .stringType()

@@ -103,7 +103,8 @@ public final class DemoMain implements Callable<Integer> {
                   new NewTopic(conf.get(JobOptions.DEAD_LETTER_TOPIC), 1, (short) 1),
                   new NewTopic(conf.get(JobOptions.DECISIONS_TOPIC), 1, (short) 1),
                   new NewTopic(conf.get(JobOptions.ERASURES_TOPIC), 1, (short) 1),
-                  new NewTopic(conf.get(JobOptions.POLICIES_TOPIC), 1, (short) 1)))
+                  new NewTopic(conf.get(JobOptions.POLICIES_TOPIC), 1, (short) 1),
+                  new NewTopic(conf.get(JobOptions.JOURNEY_METRICS_TOPIC), 1, (short) 1)))
           .all()
           .get();
     }

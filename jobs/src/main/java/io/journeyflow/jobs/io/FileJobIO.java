@@ -8,6 +8,7 @@ import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
 import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.ErasureConfirmation;
+import io.journeyflow.schema.JourneyMetrics;
 import io.journeyflow.schema.SuppressionSignal;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,6 +28,7 @@ public final class FileJobIO implements JobIO {
   public static final String DEAD_LETTERS_FILE = "dead-letters.jsonl";
   public static final String DECISIONS_FILE = "decisions.jsonl";
   public static final String ERASURES_FILE = "erasures.jsonl";
+  public static final String JOURNEY_METRICS_FILE = "journey-metrics.jsonl";
 
   private final List<Path> inputs;
   private final Path outDir;
@@ -84,6 +86,15 @@ public final class FileJobIO implements JobIO {
         .setParallelism(1)
         .uid(Uids.SINK_ERASURES)
         .name("file erasures");
+  }
+
+  @Override
+  public void journeyMetrics(DataStream<JourneyMetrics> metrics) {
+    metrics
+        .sinkTo(new JsonLinesFileSink<>(outDir.resolve(JOURNEY_METRICS_FILE)))
+        .setParallelism(1)
+        .uid(Uids.SINK_JOURNEY_METRICS)
+        .name("file journey metrics");
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
 import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.ErasureConfirmation;
+import io.journeyflow.schema.JourneyMetrics;
 import io.journeyflow.schema.SuppressionSignal;
 import io.journeyflow.schema.internal.ControlRecord;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -40,6 +41,9 @@ public interface JobIO {
 
   /** One decision record per candidate action: why it was sent, or not. */
   void decisions(DataStream<Decision> decisions);
+
+  /** Journey analytics: one record per rule and event-time window. */
+  void journeyMetrics(DataStream<JourneyMetrics> metrics);
 
   /** One confirmation per customer.erase request. */
   void erasures(DataStream<ErasureConfirmation> erasures);

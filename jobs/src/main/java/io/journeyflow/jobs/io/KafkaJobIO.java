@@ -13,6 +13,7 @@ import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
 import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.ErasureConfirmation;
+import io.journeyflow.schema.JourneyMetrics;
 import io.journeyflow.schema.SuppressionSignal;
 import io.journeyflow.schema.internal.ControlRecord;
 import java.util.Locale;
@@ -114,6 +115,15 @@ public final class KafkaJobIO implements JobIO {
             new Keys.ErasureKey()))
         .uid(Uids.SINK_ERASURES)
         .name("kafka erasures");
+  }
+
+  @Override
+  public void journeyMetrics(DataStream<JourneyMetrics> metrics) {
+    metrics
+        .sinkTo(KafkaSinks.avro(sinkSettings(), config.get(JobOptions.JOURNEY_METRICS_TOPIC),
+            new Keys.MetricsKey()))
+        .uid(Uids.SINK_JOURNEY_METRICS)
+        .name("kafka journey metrics");
   }
 
   private KafkaSinkSettings sinkSettings() {

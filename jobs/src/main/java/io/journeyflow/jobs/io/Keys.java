@@ -5,6 +5,7 @@ import io.journeyflow.schema.Action;
 import io.journeyflow.schema.DeadLetter;
 import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.ErasureConfirmation;
+import io.journeyflow.schema.JourneyMetrics;
 import io.journeyflow.schema.SuppressionSignal;
 
 /** Kafka record keys of the outputs: the customer, so one customer's records stay in order. */
@@ -41,6 +42,14 @@ final class Keys {
     @Override
     public String key(ErasureConfirmation confirmation) {
       return confirmation.getCustomerId();
+    }
+  }
+
+  /** Key of a journey metrics record: its rule, so one rule's windows keep their order. */
+  static final class MetricsKey implements KeyExtractor<JourneyMetrics> {
+    @Override
+    public String key(JourneyMetrics metrics) {
+      return metrics.getRuleId();
     }
   }
 

@@ -7,6 +7,7 @@ import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
 import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.ErasureConfirmation;
+import io.journeyflow.schema.JourneyMetrics;
 import io.journeyflow.schema.SuppressionSignal;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,7 @@ public class MemoryJobIO implements JobIO {
   public final MemorySink<DeadLetter> deadLetters = new MemorySink<>();
   public final MemorySink<Decision> decisions = new MemorySink<>();
   public final MemorySink<ErasureConfirmation> erasures = new MemorySink<>();
+  public final MemorySink<JourneyMetrics> journeyMetrics = new MemorySink<>();
 
   public MemoryJobIO(List<Either<DeadLetter, CustomerEvent>> input) {
     this.input = input;
@@ -78,6 +80,11 @@ public class MemoryJobIO implements JobIO {
   @Override
   public void erasures(DataStream<ErasureConfirmation> stream) {
     stream.sinkTo(erasures).uid(Uids.SINK_ERASURES).name("memory erasures");
+  }
+
+  @Override
+  public void journeyMetrics(DataStream<JourneyMetrics> stream) {
+    stream.sinkTo(journeyMetrics).uid(Uids.SINK_JOURNEY_METRICS).name("memory journey metrics");
   }
 
   /** Records land in a JVM-wide queue named by the sink: local execution only. */

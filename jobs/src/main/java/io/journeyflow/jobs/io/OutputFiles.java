@@ -24,6 +24,7 @@ public final class OutputFiles {
     sort(dir.resolve(FileJobIO.DEAD_LETTERS_FILE), "origin", "eventId", "error");
     sort(dir.resolve(FileJobIO.DECISIONS_FILE), "decidedAt", "customerId", "decisionId");
     sort(dir.resolve(FileJobIO.ERASURES_FILE), "requestedAt", "customerId", "requestEventId");
+    sort(dir.resolve(FileJobIO.JOURNEY_METRICS_FILE), "windowStart", "ruleId");
   }
 
   public static String summary(Path dir) throws IOException {

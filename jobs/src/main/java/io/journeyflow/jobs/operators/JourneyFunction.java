@@ -1,5 +1,7 @@
 package io.journeyflow.jobs.operators;
 
+import io.journeyflow.jobs.analytics.Holdouts;
+import io.journeyflow.jobs.analytics.JourneyFacts;
 import io.journeyflow.jobs.decisions.DecisionEngine;
 import io.journeyflow.jobs.decisions.Policies;
 import io.journeyflow.jobs.decisions.PolicyLoader;
@@ -17,6 +19,7 @@ import io.journeyflow.schema.OpenJourney;
 import io.journeyflow.schema.OpenSuppression;
 import io.journeyflow.schema.SuppressionSignal;
 import io.journeyflow.schema.internal.CustomerProfile;
+import io.journeyflow.schema.internal.JourneyFact;
 import io.journeyflow.schema.internal.MatchedEvent;
 import io.journeyflow.schema.internal.RuleMatch;
 import io.journeyflow.schema.internal.SendRecord;
@@ -90,6 +93,10 @@ public final class JourneyFunction
   static final String ERASED_AT = "erased-at";
   static final String OPEN_JOURNEYS = "open-journeys";
   static final String CONTACTS = "contact-times";
+  static final String STARTED = "journey-started";
+  static final String FOLLOW_UPS = "follow-ups";
+  static final String ATTRIBUTIONS = "holdout-attributions";
+  static final String ANALYTICS_DUE = "analytics-due";
   static final String CONTACT = "contact.started";
   public static final String ERASE = "customer.erase";
   static final String APPROVAL_GRANTED = "approval.granted";
@@ -114,10 +121,8 @@ public final class JourneyFunction
   private final OutputTag<SuppressionSignal> suppressions;
   private final OutputTag<Decision> decisions;
   private final OutputTag<ErasureConfirmation> erasures;
-  private final Duration tombstoneTtl;
-  private final int maxRecentEvents;
-  private final Duration maxRecentAge;
-  private final Duration idleTtl;
+  private final OutputTag<JourneyFact> facts;
+  private final JourneySettings settings;
 
   private transient MapState<Long, List<CustomerEvent>> pendingEvents;
   private transient MapState<Long, List<RuleMatch>> pendingMatches;
@@ -134,6 +139,14 @@ public final class JourneyFunction
   private transient ValueState<Long> erasedAt;
   private transient MapState<String, OpenJourney> journeys;
   private transient ListState<Long> contacts;
+  private transient MapState<String, Long> started;
+  private transient MapState<String, JourneyFact> followUps;
+  private transient MapState<String, JourneyFact> attributions;
+  /** The earliest time a journey may be abandoned or a follow-up or attribution end. */
+  private transient ValueState<Long> analyticsDue;
+  private transient List<JourneyFact> factsOut;
+  private transient TimerService timers;
+  private transient Map<String, Counter> ruleCounters;
   private transient Counter actionsOut;
   private transient Counter signalsOut;
   private transient Map<DecisionOutcome, Counter> decisionsOut;
@@ -147,19 +160,15 @@ public final class JourneyFunction
       OutputTag<SuppressionSignal> suppressions,
       OutputTag<Decision> decisions,
       OutputTag<ErasureConfirmation> erasures,
-      Duration tombstoneTtl,
-      int maxRecentEvents,
-      Duration maxRecentAge,
-      Duration idleTtl) {
+      OutputTag<JourneyFact> facts,
+      JourneySettings settings) {
     this.rules = rules;
     this.initial = engine;
     this.suppressions = suppressions;
     this.decisions = decisions;
     this.erasures = erasures;
-    this.tombstoneTtl = tombstoneTtl;
-    this.maxRecentEvents = maxRecentEvents;
-    this.maxRecentAge = maxRecentAge;
-    this.idleTtl = idleTtl;
+    this.facts = facts;
+    this.settings = settings;
   }
 
   @Override
@@ -178,7 +187,7 @@ public final class JourneyFunction
                     PENDING_MATCHES, Types.LONG, new ListTypeInfo<>(matchType)));
     ListStateDescriptor<ContextEvent> recentDescriptor =
         new ListStateDescriptor<>(RECENT, new AvroTypeInfo<>(ContextEvent.class));
-    recentDescriptor.enableTimeToLive(ttl(idleTtl));
+    recentDescriptor.enableTimeToLive(ttl(settings.idleTtl()));
     recent = getRuntimeContext().getListState(recentDescriptor);
     open =
         getRuntimeContext()
@@ -190,7 +199,7 @@ public final class JourneyFunction
             .getMapState(new MapStateDescriptor<>(OPENED_BY, Types.STRING, matchType));
     ValueStateDescriptor<CustomerProfile> profileDescriptor =
         new ValueStateDescriptor<>(PROFILE, new AvroTypeInfo<>(CustomerProfile.class));
-    profileDescriptor.enableTimeToLive(ttl(idleTtl));
+    profileDescriptor.enableTimeToLive(ttl(settings.idleTtl()));
     profile = getRuntimeContext().getState(profileDescriptor);
     sends =
         getRuntimeContext()
@@ -212,11 +221,24 @@ public final class JourneyFunction
     exited = getRuntimeContext()
         .getMapState(new MapStateDescriptor<>(EXITED, Types.STRING, Types.LONG));
     ValueStateDescriptor<Long> tombstone = new ValueStateDescriptor<>(ERASED_AT, Types.LONG);
-    tombstone.enableTimeToLive(ttl(tombstoneTtl));
+    tombstone.enableTimeToLive(ttl(settings.tombstoneTtl()));
     erasedAt = getRuntimeContext().getState(tombstone);
     journeys = getRuntimeContext().getMapState(new MapStateDescriptor<>(OPEN_JOURNEYS,
         Types.STRING, new AvroTypeInfo<>(OpenJourney.class)));
     contacts = getRuntimeContext().getListState(new ListStateDescriptor<>(CONTACTS, Types.LONG));
+    MapStateDescriptor<String, Long> startedDescriptor =
+        new MapStateDescriptor<>(STARTED, Types.STRING, Types.LONG);
+    startedDescriptor.enableTimeToLive(ttl(settings.idleTtl()));
+    started = getRuntimeContext().getMapState(startedDescriptor);
+    AvroTypeInfo<JourneyFact> factType = new AvroTypeInfo<>(JourneyFact.class);
+    followUps = getRuntimeContext()
+        .getMapState(new MapStateDescriptor<>(FOLLOW_UPS, Types.STRING, factType));
+    attributions = getRuntimeContext()
+        .getMapState(new MapStateDescriptor<>(ATTRIBUTIONS, Types.STRING, factType));
+    analyticsDue = getRuntimeContext()
+        .getState(new ValueStateDescriptor<>(ANALYTICS_DUE, Types.LONG));
+    factsOut = new ArrayList<>();
+    ruleCounters = new java.util.HashMap<>();
     actionsOut = JobMetrics.group(getRuntimeContext()).counter(JobMetrics.ACTIONS);
     signalsOut = JobMetrics.group(getRuntimeContext()).counter(JobMetrics.SUPPRESSION_SIGNALS);
     decisionsOut = new java.util.EnumMap<>(DecisionOutcome.class);
@@ -286,6 +308,7 @@ public final class JourneyFunction
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<Action> out)
       throws Exception {
     refresh(ctx.getBroadcastState(POLICY_STATE));
+    timers = ctx.timerService();
     String customerId = ctx.getCurrentKey();
     Instant now = Instant.ofEpochMilli(timestamp);
     List<CustomerEvent> events = pendingEvents.get(timestamp);
@@ -313,6 +336,7 @@ public final class JourneyFunction
       for (CustomerEvent event : events) {
         releaseBy(event, customerId, ctx);
         exitBy(event, now, ctx);
+        observe(event, now);
       }
     }
     expire(now, customerId, ctx);
@@ -331,6 +355,11 @@ public final class JourneyFunction
         govern(action, DecisionEngine.QuietHoursHandling.IGNORE, true, openNow, now, ctx, out);
       }
     }
+    analyticsDue(timestamp);
+    for (JourneyFact f : factsOut) {
+      ctx.output(facts, f);
+    }
+    factsOut.clear();
   }
 
   private List<OpenSuppression> openSuppressions() throws Exception {
@@ -341,8 +370,8 @@ public final class JourneyFunction
   }
 
   private void remember(List<CustomerEvent> events, Instant now) throws Exception {
-    List<ContextEvent> kept = new ArrayList<>(maxRecentEvents + events.size());
-    Instant oldest = now.minus(maxRecentAge);
+    List<ContextEvent> kept = new ArrayList<>(settings.maxRecentEvents() + events.size());
+    Instant oldest = now.minus(settings.maxRecentAge());
     for (ContextEvent e : recent.get()) {
       if (!e.getOccurredAt().isBefore(oldest)) {
         kept.add(e);
@@ -377,7 +406,7 @@ public final class JourneyFunction
     if (contactTimes != null) {
       contacts.update(contactTimes);
     }
-    int from = Math.max(0, kept.size() - maxRecentEvents);
+    int from = Math.max(0, kept.size() - settings.maxRecentEvents());
     recent.update(new ArrayList<>(kept.subList(from, kept.size())));
   }
 
@@ -395,6 +424,7 @@ public final class JourneyFunction
       }
       OpenJourney j = journeys.get(rule.id());
       if (j != null && closed(rule, j, t)) {
+        abandon(rule, j);
         j = null;
       }
       List<io.journeyflow.patterns.StepSpec> steps = rule.steps();
@@ -402,6 +432,14 @@ public final class JourneyFunction
         if (steps.get(0).eventTypes().contains(e.getEventType())) {
           journeys.put(rule.id(), new OpenJourney(rule.id(), rule.journey(), steps.get(0).name(),
               t, t, e.getEntityId()));
+          fact(rule, JourneyFacts.ENTERED, t, null, null, null, null);
+          fact(rule, JourneyFacts.STEP, t, steps.get(0).name(), null, null, null);
+          if (!started.contains(rule.id())) {
+            started.put(rule.id(), t.toEpochMilli());
+          }
+          if (rule.within() != null) {
+            due(t.plus(rule.within()).toEpochMilli());
+          }
         }
         continue;
       }
@@ -414,6 +452,9 @@ public final class JourneyFunction
       for (int i = stage; i < steps.size(); i++) {
         io.journeyflow.patterns.StepSpec step = steps.get(i);
         if (!step.absent() && step.eventTypes().contains(e.getEventType())) {
+          if (i > stage) {
+            fact(rule, JourneyFacts.STEP, t, step.name(), null, null, null);
+          }
           j.setStage(step.name());
           j.setLastEventAt(t);
           journeys.put(rule.id(), j);
@@ -439,17 +480,23 @@ public final class JourneyFunction
 
   private List<OpenJourney> openJourneys(String except, Instant now) throws Exception {
     List<OpenJourney> list = new ArrayList<>();
-    List<String> stale = new ArrayList<>();
+    List<OpenJourney> stale = new ArrayList<>();
     for (OpenJourney j : journeys.values()) {
       Rule rule = rules.rule(j.getRuleId());
       if (rule == null || closed(rule, j, now)) {
-        stale.add(j.getRuleId()); // windows close lazily, when they are read
+        stale.add(j); // windows close lazily, when they are read
       } else if (!j.getRuleId().equals(except)) {
         list.add(j);
       }
     }
-    for (String ruleId : stale) {
-      journeys.remove(ruleId);
+    stale.sort(Comparator.comparing(OpenJourney::getRuleId));
+    for (OpenJourney j : stale) {
+      Rule rule = rules.rule(j.getRuleId());
+      if (rule == null) {
+        journeys.remove(j.getRuleId());
+      } else {
+        abandon(rule, j);
+      }
     }
     list.sort(Comparator.comparing(OpenJourney::getOpenedAt)
         .thenComparing(OpenJourney::getRuleId));
@@ -475,6 +522,10 @@ public final class JourneyFunction
     exited.clear();
     journeys.clear();
     contacts.clear();
+    started.clear();
+    followUps.clear();
+    attributions.clear();
+    analyticsDue.clear();
     erasedAt.update(request.getOccurredAt().toEpochMilli());
     LOG.info("Erased the state of customer {} (request {})", LogSafe.customer(customerId),
         request.getEventId());
@@ -483,10 +534,10 @@ public final class JourneyFunction
         .setRequestEventId(request.getEventId())
         .setRequestedAt(request.getOccurredAt())
         .setRemoved(List.of(RECENT, PROFILE, SENDS, OPEN_SUPPRESSIONS, OPENED_BY, DEFERRED,
-            CONTEST, AWAITING_APPROVAL, ENTERED, EXITED, OPEN_JOURNEYS, CONTACTS,
-            "seen-event-ids"))
+            CONTEST, AWAITING_APPROVAL, ENTERED, EXITED, OPEN_JOURNEYS, CONTACTS, STARTED,
+            FOLLOW_UPS, ATTRIBUTIONS, "seen-event-ids"))
         .setNote("rule matches begun before the erasure are dropped when they complete"
-            + " (tombstone kept " + tombstoneTtl + ")")
+            + " (tombstone kept " + settings.tombstoneTtl() + ")")
         .build());
   }
 
@@ -502,6 +553,7 @@ public final class JourneyFunction
             Instant.ofEpochMilli(erased))) {
       return List.of(); // began before the customer was erased: nothing of it may act
     }
+    fact(rule, JourneyFacts.BREAKPOINT, match.getMatchedAt(), null, null, null, null);
     SuppressSpec spec = rule.suppress();
     if (spec != null) {
       openSuppression(rule, spec, match, ctx);
@@ -541,7 +593,165 @@ public final class JourneyFunction
       return List.of();
     }
     entered.put(rule.id(), now.toEpochMilli());
+    if (rule.holdout() != null) {
+      boolean heldOut = Holdouts.heldOut(settings.holdoutSalt(), rule.id(), ctx.getCurrentKey(),
+          rule.holdout().percent());
+      attribute(rule, heldOut, now);
+      if (heldOut) {
+        for (Action a : actions) {
+          record(ctx, JourneyRecords.decision(a, new DecisionEngine.Verdict(
+              DecisionOutcome.HOLDOUT, null, a.getChannel(), "held out: the customer is in the "
+                  + rule.holdout().percent() + "% holdout of rule " + rule.id()
+                  + ", so the rule's effect can be measured; no action",
+              Map.of("holdout.percent", Double.toString(rule.holdout().percent()),
+                  "holdout.outcomes", String.join(",", rule.holdout().outcomes()),
+                  "holdout.within", rule.holdout().within().toString()), null),
+              engine.policies().version(), now));
+        }
+        return List.of();
+      }
+    }
     return actions;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Journey analytics: facts for the per-rule windows, and per-rule Flink metrics.
+
+  private void fact(Rule rule, String kind, Instant at, String detail, Long durationMillis,
+      Boolean flag, Boolean heldOut) {
+    fact(new JourneyFact(rule.id(), rule.version(), rule.journey(), kind, at, detail,
+        durationMillis, flag, heldOut));
+  }
+
+  private void fact(JourneyFact f) {
+    factsOut.add(f);
+    String metric = switch (f.getKind()) {
+      case JourneyFacts.ENTERED -> "journeysEntered";
+      case JourneyFacts.RESOLVED -> "journeysResolved";
+      case JourneyFacts.ABANDONED -> "journeysAbandoned";
+      default -> null;
+    };
+    if (metric != null) {
+      ruleCounters.computeIfAbsent(f.getRuleId() + "/" + metric, k -> JobMetrics
+          .group(getRuntimeContext()).addGroup("rule", f.getRuleId()).counter(metric)).inc();
+    }
+  }
+
+  /** Asks for an analytics check at {@code at} (abandonment, follow-up or attribution end). */
+  private void due(long at) throws Exception {
+    Long current = analyticsDue.value();
+    if (current == null || at < current) {
+      analyticsDue.update(at);
+      timers.registerEventTimeTimer(at);
+    }
+  }
+
+  /** A journey whose window passed without a breakpoint. */
+  private void abandon(Rule rule, OpenJourney j) throws Exception {
+    Instant end = j.getOpenedAt().plus(rule.within());
+    fact(rule, JourneyFacts.ABANDONED, end, j.getStage(), null, null, null);
+    journeys.remove(rule.id());
+    started.remove(rule.id());
+  }
+
+  /** Starts counting outcome events for a treated or held-out customer (once per window). */
+  private void attribute(Rule rule, boolean heldOut, Instant since) throws Exception {
+    if (attributions.contains(rule.id())) {
+      return;
+    }
+    attributions.put(rule.id(), new JourneyFact(rule.id(), rule.version(), rule.journey(),
+        JourneyFacts.ATTRIBUTED, since, null, null, false, heldOut));
+    due(since.plus(rule.holdout().within()).toEpochMilli());
+  }
+
+  /** A contact after an action, or an outcome event of a holdout comparison. */
+  private void observe(CustomerEvent event, Instant now) throws Exception {
+    if (event.getEventType().equals(CONTACT) && !followUps.isEmpty()) {
+      List<String> repeated = new ArrayList<>();
+      for (Map.Entry<String, JourneyFact> e : followUps.entries()) {
+        if (now.isAfter(e.getValue().getAt())) {
+          repeated.add(e.getKey());
+        }
+      }
+      repeated.sort(null);
+      for (String actionId : repeated) {
+        JourneyFact f = followUps.get(actionId);
+        followUps.remove(actionId);
+        f.setAt(now);
+        f.setFlag(true);
+        fact(f);
+      }
+    }
+    if (attributions.isEmpty()) {
+      return;
+    }
+    for (Rule rule : rules.rules()) {
+      if (rule.holdout() == null || !rule.holdout().outcomes().contains(event.getEventType())) {
+        continue;
+      }
+      JourneyFact f = attributions.get(rule.id());
+      if (f != null && now.isAfter(f.getAt())) {
+        attributions.remove(rule.id());
+        f.setAt(now);
+        f.setFlag(true);
+        fact(f);
+      }
+    }
+  }
+
+  /** Closes what ended by {@code timestamp}: abandoned journeys, follow-ups, attributions. */
+  private void analyticsDue(long timestamp) throws Exception {
+    Long due = analyticsDue.value();
+    if (due == null || due > timestamp) {
+      return;
+    }
+    Instant now = Instant.ofEpochMilli(timestamp);
+    long next = Long.MAX_VALUE;
+    openJourneys(null, now); // abandons the journeys whose window passed
+    for (OpenJourney j : journeys.values()) {
+      Rule rule = rules.rule(j.getRuleId());
+      if (rule != null && rule.within() != null) {
+        next = Math.min(next, j.getOpenedAt().plus(rule.within()).toEpochMilli());
+      }
+    }
+    next = Math.min(next, closeEnded(followUps, f -> settings.repeatContactWindow(), now));
+    next = Math.min(next, closeEnded(attributions, f -> {
+      Rule rule = rules.rule(f.getRuleId());
+      return rule == null || rule.holdout() == null ? Duration.ZERO : rule.holdout().within();
+    }, now));
+    if (next == Long.MAX_VALUE) {
+      analyticsDue.clear();
+    } else {
+      analyticsDue.update(next);
+      timers.registerEventTimeTimer(next);
+    }
+  }
+
+  /**
+   * Emits the pending facts whose window ended without what they wait for (flag false), and
+   * returns the next end.
+   */
+  private long closeEnded(MapState<String, JourneyFact> pending,
+      java.util.function.Function<JourneyFact, Duration> window, Instant now) throws Exception {
+    long next = Long.MAX_VALUE;
+    List<String> ended = new ArrayList<>();
+    for (Map.Entry<String, JourneyFact> e : pending.entries()) {
+      long end = e.getValue().getAt().plus(window.apply(e.getValue())).toEpochMilli();
+      if (end <= now.toEpochMilli()) {
+        ended.add(e.getKey());
+      } else {
+        next = Math.min(next, end);
+      }
+    }
+    ended.sort(null);
+    for (String key : ended) {
+      JourneyFact f = pending.get(key);
+      pending.remove(key);
+      f.setAt(now);
+      f.setFlag(false);
+      fact(f);
+    }
+    return next;
   }
 
   private void blockAll(List<Action> actions, String reason, String why, Instant now,
@@ -561,6 +771,11 @@ public final class JourneyFunction
       }
       exited.put(rule.journey(), now.toEpochMilli());
       journeys.remove(rule.id());
+      Long start = started.get(rule.id());
+      if (start != null) {
+        started.remove(rule.id());
+        fact(rule, JourneyFacts.RESOLVED, now, null, now.toEpochMilli() - start, null, null);
+      }
       String why = "journey " + rule.journey() + " closed by " + event.getEventType() + " "
           + event.getEventId();
       List<Action> cancelled = new ArrayList<>();
@@ -762,6 +977,10 @@ public final class JourneyFunction
       candidate.setDecidedAt(now); // later than the match when it was deferred
       out.collect(candidate);
       actionsOut.inc();
+      followUps.put(candidate.getActionId(), new JourneyFact(candidate.getRuleId(),
+          candidate.getRuleVersion(), candidate.getJourney(), JourneyFacts.FOLLOWED_UP, now,
+          null, null, false, null));
+      due(now.plus(settings.repeatContactWindow()).toEpochMilli());
       if (verdict.channel() != null) {
         history.add(new SendRecord(now, verdict.channel(), candidate.getPurpose()));
       }
@@ -869,6 +1088,11 @@ public final class JourneyFunction
   /** Every decision record leaves through here, counted by outcome. */
   private void record(ReadOnlyContext ctx, Decision decision) {
     decisionsOut.get(decision.getOutcome()).inc();
+    fact(new JourneyFact(decision.getRuleId(), decision.getRuleVersion(), decision.getJourney(),
+        JourneyFacts.DECISION, decision.getDecidedAt(),
+        decision.getOutcome() == DecisionOutcome.BLOCKED
+            ? "BLOCKED:" + decision.getReason() : decision.getOutcome().name(),
+        null, null, null));
     ctx.output(decisions, decision);
   }
 

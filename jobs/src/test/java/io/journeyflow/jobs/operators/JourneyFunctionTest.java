@@ -43,6 +43,8 @@ class JourneyFunctionTest {
   private static final OutputTag<Decision> DECISIONS =
       new OutputTag<>("decisions", new AvroTypeInfo<>(Decision.class));
   private static final Policies POLICIES = defaultPolicies();
+  static final OutputTag<io.journeyflow.schema.internal.JourneyFact> FACTS =
+      new OutputTag<>("facts", new AvroTypeInfo<>(io.journeyflow.schema.internal.JourneyFact.class));
   private static final OutputTag<ErasureConfirmation> ERASURES =
       new OutputTag<>("erasures", new AvroTypeInfo<>(ErasureConfirmation.class));
 
@@ -89,9 +91,9 @@ class JourneyFunctionTest {
     var harness =
         new JourneyHarness(
             new JourneyFunction(
-                rules, new DecisionEngine(POLICIES), SIGNALS, DECISIONS, ERASURES,
-                Duration.ofDays(30), maxRecent,
-                Duration.ofDays(30), Duration.ofDays(90)),
+                rules, new DecisionEngine(POLICIES), SIGNALS, DECISIONS, ERASURES, FACTS,
+                new JourneySettings(Duration.ofDays(30), maxRecent, Duration.ofDays(30),
+                    Duration.ofDays(90), "test-salt", Duration.ofDays(7))),
             new CustomerKeys(List.of("customerId")));
     harness.setStateBackend(backend);
     return harness;
@@ -183,12 +185,20 @@ class JourneyFunctionTest {
       assertThat(release.getAt()).isEqualTo(at(30));
       assertThat(release.getScopes()).containsExactly("marketing", "sales");
       assertThat(release.getReason()).contains("issue.resolved");
-      // Only the recent-events context, the send history (for caps) and when the rule last
-      // acted (for re-entry) remain; the max-duration timer finds nothing to release.
-      assertThat(h.numKeyedStateEntries()).isEqualTo(3);
+      // Only the recent-events context, the send history (for caps), when the rule last acted
+      // (for re-entry), and for analytics when the journey started, the sent action's
+      // repeat-contact follow-up and when that ends remain; the max-duration timer finds
+      // nothing to release.
+      assertThat(h.numKeyedStateEntries()).isEqualTo(6);
       h.processBothWatermarks(new Watermark(millis(200)));
       assertThat(signals(h)).hasSize(2);
+      assertThat(h.numEventTimeTimers()).as("only the follow-up's end").isOne();
+      // Seven days after the action, the follow-up ends without another contact.
+      h.processBothWatermarks(new Watermark(millis(10 + 7 * 24 * 60)));
       assertThat(h.numEventTimeTimers()).isZero();
+      assertThat(h.numKeyedStateEntries()).isEqualTo(4);
+      assertThat(sideOutput(h, FACTS)).filteredOn(f -> f.getKind().equals("FOLLOWED_UP"))
+          .singleElement().satisfies(f -> assertThat(f.getFlag()).isFalse());
     }
   }
 

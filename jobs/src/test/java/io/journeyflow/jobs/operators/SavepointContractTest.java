@@ -64,7 +64,11 @@ class SavepointContractTest {
         "journey " + JourneyFunction.EXITED,
         "journey " + JourneyFunction.ERASED_AT,
         "journey " + JourneyFunction.OPEN_JOURNEYS,
-        "journey " + JourneyFunction.CONTACTS);
+        "journey " + JourneyFunction.CONTACTS,
+        "journey " + JourneyFunction.STARTED,
+        "journey " + JourneyFunction.FOLLOW_UPS,
+        "journey " + JourneyFunction.ATTRIBUTIONS,
+        "journey " + JourneyFunction.ANALYTICS_DUE);
     assertThat(names).as("state names (savepoint-contract/state-names.txt)")
         .containsExactlyElementsOf(lines("state-names.txt"));
   }

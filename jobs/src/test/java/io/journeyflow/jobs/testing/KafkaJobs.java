@@ -40,6 +40,7 @@ public final class KafkaJobs {
     public final String decisions;
     public final String erasures;
     public final String policies;
+    public final String metrics;
 
     public Topics(EmbeddedKafka kafka) throws Exception {
       this.kafka = kafka;
@@ -50,8 +51,9 @@ public final class KafkaJobs {
       decisions = kafka.uniqueTopic("decisions");
       erasures = kafka.uniqueTopic("erasures");
       policies = kafka.uniqueTopic("policies");
+      metrics = kafka.uniqueTopic("metrics");
       kafka.createTopic(input, 2);
-      for (String t : List.of(actions, signals, dead, decisions, erasures, policies)) {
+      for (String t : List.of(actions, signals, dead, decisions, erasures, policies, metrics)) {
         kafka.createTopic(t, 1);
       }
     }
@@ -67,6 +69,7 @@ public final class KafkaJobs {
       conf.set(JobOptions.DECISIONS_TOPIC, decisions);
       conf.set(JobOptions.ERASURES_TOPIC, erasures);
       conf.set(JobOptions.POLICIES_TOPIC, policies);
+      conf.set(JobOptions.JOURNEY_METRICS_TOPIC, metrics);
       conf.set(JobOptions.TRANSACTIONAL_ID_PREFIX, input);
       conf.set(JobOptions.GROUP_ID, input); // jobs of other tests must not share offsets
       conf.set(JobOptions.STARTING_OFFSETS, "earliest");
