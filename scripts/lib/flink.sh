@@ -193,3 +193,25 @@ jf_rules_cli() {
   rm -rf -- "$tmp"
   return "$rc"
 }
+
+# Runs one of Kafka's console tools (scripts/kafka-runtime): jf_kafka_tool CLASS ARGS...
+jf_kafka_tool() {
+  local java cp
+  java=$(jf_java)
+  cp=$(jf_kafka_classpath)
+  "$java" -Xmx256m "-Dlog4j2.configurationFile=$JF_SCRIPTS/lib/log4j2-local.properties" \
+    -cp "$cp" "$@"
+}
+
+# Creates the job's topics on BOOTSTRAP if they do not exist (2 partitions each).
+jf_create_topics() {
+  local bootstrap="$1" topic
+  shift
+  local topics=("$@")
+  ((${#topics[@]} > 0)) || topics=(customer-events actions suppressions dead-letters decisions erasures)
+  for topic in "${topics[@]}"; do
+    jf_kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" --create \
+      --if-not-exists --topic "$topic" --partitions 2 --replication-factor 1 >/dev/null \
+      || jf_die "cannot create topic $topic on $bootstrap"
+  done
+}
