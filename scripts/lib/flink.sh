@@ -10,6 +10,7 @@
 #   deployed/     the job deployed last: job.id, rules/ (a copy of its rule files), submit.args
 #   cluster.state pids and addresses of the running cluster
 
+# shellcheck disable=SC2034 # the variables below are used by the scripts that source this file
 if [[ -n "${JF_FLINK_LOADED:-}" ]]; then
   return 0
 fi
