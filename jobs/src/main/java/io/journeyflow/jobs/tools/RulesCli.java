@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
       RulesCli.Test.class,
       RulesCli.BacktestCommand.class,
       RulesCli.Explain.class,
-      RulesCli.Generate.class
+      RulesCli.Generate.class,
+      RulesCli.Diff.class
     })
 public final class RulesCli implements Runnable {
 
@@ -276,6 +277,36 @@ public final class RulesCli implements Runnable {
           + " trial-no-activation %d, repeat-contact %d%n", e.events(), out, e.cartReminders(),
           e.cartBlocked(), e.selfserviceRoutes(), e.onboardingTips(), e.escalations());
       return 0;
+    }
+  }
+
+  /** Whether a running job may restart from its savepoint with another rule set. */
+  @Command(name = "diff", mixinStandardHelpOptions = true,
+      description = "Compare the deployed rule directory with a new one, as a restart from a"
+          + " savepoint sees it: added, removed, changed with a new version, changed without a"
+          + " version bump (refused). Exit 0 ok, 1 refused, 2 invalid rules.")
+  static final class Diff implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "OLD_DIR", description = "Rules deployed now")
+    Path oldDir;
+
+    @Parameters(index = "1", paramLabel = "NEW_DIR", description = "Rules to deploy")
+    Path newDir;
+
+    @Option(names = "--allow-removed", description = "Removing a rule (and its partial"
+        + " matches) is ok")
+    boolean allowRemoved;
+
+    @Override
+    public Integer call() {
+      RuleSetDiff diff;
+      try {
+        diff = RuleSetDiff.of(oldDir, newDir);
+      } catch (RuleValidationException e) {
+        e.errors().forEach(err -> System.out.println("error: " + err));
+        return 2;
+      }
+      diff.print(System.out, allowRemoved);
+      return diff.refused(allowRemoved) ? 1 : 0;
     }
   }
 
