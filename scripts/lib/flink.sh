@@ -204,15 +204,21 @@ jf_kafka_tool() {
     -cp "$cp" "$@"
 }
 
-# Creates the job's topics on BOOTSTRAP if they do not exist (2 partitions each).
+# Creates the job's topics on BOOTSTRAP if they do not exist: NAME or NAME:PARTITIONS
+# (default 2). The policy control topic has one partition, so updates keep their order.
 jf_create_topics() {
-  local bootstrap="$1" topic
+  local bootstrap="$1" topic name partitions
   shift
   local topics=("$@")
-  ((${#topics[@]} > 0)) || topics=(customer-events actions suppressions dead-letters decisions erasures)
+  ((${#topics[@]} > 0)) || topics=(customer-events actions suppressions dead-letters decisions
+    erasures journey-metrics policy-updates:1)
   for topic in "${topics[@]}"; do
+    name="${topic%%:*}"
+    partitions=2
+    [[ "$topic" == *:* ]] && partitions="${topic##*:}"
     jf_kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" --create \
-      --if-not-exists --topic "$topic" --partitions 2 --replication-factor 1 >/dev/null \
-      || jf_die "cannot create topic $topic on $bootstrap"
+      --if-not-exists --topic "$name" --partitions "$partitions" --replication-factor 1 \
+      >/dev/null \
+      || jf_die "cannot create topic $name on $bootstrap"
   done
 }
