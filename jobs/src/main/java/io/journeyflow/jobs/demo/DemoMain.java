@@ -10,6 +10,7 @@ import io.journeyflow.schema.Action;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
 import io.journeyflow.schema.Decision;
+import io.journeyflow.schema.JourneyMetrics;
 import io.journeyflow.schema.DecisionOutcome;
 import io.journeyflow.schema.SuppressionSignal;
 import java.nio.ByteBuffer;
@@ -129,11 +130,16 @@ public final class DemoMain implements Callable<Integer> {
     }
   }
 
+  /** Collected while watching, for the report at the end. */
+  private final List<JourneyMetrics> journeyMetrics = new java.util.ArrayList<>();
+  private final List<DeadLetter> deadLetterRecords = new java.util.ArrayList<>();
+
   private boolean watch(Configuration conf) {
     String actions = conf.get(JobOptions.ACTIONS_TOPIC);
     String signals = conf.get(JobOptions.SUPPRESSIONS_TOPIC);
     String deadLetters = conf.get(JobOptions.DEAD_LETTER_TOPIC);
     String decisions = conf.get(JobOptions.DECISIONS_TOPIC);
+    String metrics = conf.get(JobOptions.JOURNEY_METRICS_TOPIC);
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "journeyflow-demo-watcher");
@@ -148,12 +154,18 @@ public final class DemoMain implements Callable<Integer> {
     int seenDecisions = 0;
     long deadline = System.nanoTime() + timeout.toNanos();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-      consumer.subscribe(List.of(actions, signals, deadLetters, decisions));
-      while (System.nanoTime() < deadline
-          && (seenActions < DemoStories.EXPECTED_ACTIONS
-              || seenSignals < DemoStories.EXPECTED_SIGNALS
-              || seenDead < DemoStories.EXPECTED_DEAD_LETTERS
-              || seenDecisions < DemoStories.EXPECTED_DECISIONS)) {
+      consumer.subscribe(List.of(actions, signals, deadLetters, decisions, metrics));
+      // The journey metrics of the stories' windows come with the same checkpoints as the
+      // rest; a little more polling after the last expected record collects them.
+      long settle = Long.MAX_VALUE;
+      while (System.nanoTime() < Math.min(deadline, settle)) {
+        if (settle == Long.MAX_VALUE
+            && seenActions >= DemoStories.EXPECTED_ACTIONS
+            && seenSignals >= DemoStories.EXPECTED_SIGNALS
+            && seenDead >= DemoStories.EXPECTED_DEAD_LETTERS
+            && seenDecisions >= DemoStories.EXPECTED_DECISIONS) {
+          settle = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        }
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
           ByteBuffer value = ByteBuffer.wrap(record.value());
           try {
@@ -163,6 +175,10 @@ public final class DemoMain implements Callable<Integer> {
             } else if (record.topic().equals(signals)) {
               System.out.println(Printer.describe(SuppressionSignal.fromByteBuffer(value)));
               seenSignals++;
+            } else if (record.topic().equals(metrics)) {
+              JourneyMetrics m = JourneyMetrics.fromByteBuffer(value);
+              journeyMetrics.add(m);
+              System.out.println(Printer.describe(m));
             } else if (record.topic().equals(decisions)) {
               // Sent ones show as actions; print the decisions that held something back.
               Decision decision = Decision.fromByteBuffer(value);
@@ -171,7 +187,9 @@ public final class DemoMain implements Callable<Integer> {
               }
               seenDecisions++;
             } else {
-              System.out.println(Printer.describe(DeadLetter.fromByteBuffer(value)));
+              DeadLetter dead = DeadLetter.fromByteBuffer(value);
+              deadLetterRecords.add(dead);
+              System.out.println(Printer.describe(dead));
               seenDead++;
             }
           } catch (java.io.IOException e) {
@@ -181,7 +199,8 @@ public final class DemoMain implements Callable<Integer> {
       }
     }
     System.out.printf("%nSeen %d decision(s), %d action(s), %d suppression signal(s),"
-        + " %d dead letter(s).%n", seenDecisions, seenActions, seenSignals, seenDead);
+        + " %d dead letter(s), %d journey metrics record(s).%n", seenDecisions, seenActions,
+        seenSignals, seenDead, journeyMetrics.size());
     return seenActions >= DemoStories.EXPECTED_ACTIONS
         && seenSignals >= DemoStories.EXPECTED_SIGNALS
         && seenDead >= DemoStories.EXPECTED_DEAD_LETTERS

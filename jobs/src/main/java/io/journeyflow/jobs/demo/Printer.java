@@ -4,7 +4,9 @@ import io.journeyflow.schema.Action;
 import io.journeyflow.schema.DeadLetter;
 import io.journeyflow.schema.DeadLetterOrigin;
 import io.journeyflow.schema.Decision;
+import io.journeyflow.schema.JourneyMetrics;
 import io.journeyflow.schema.OpenSuppression;
+import io.journeyflow.schema.StepCount;
 import io.journeyflow.schema.SuppressionSignal;
 import io.journeyflow.schema.TriggeringEvent;
 import java.time.Instant;
@@ -21,6 +23,21 @@ public final class Printer {
       DateTimeFormatter.ofPattern("MMM d HH:mm").withZone(ZoneOffset.UTC);
 
   private Printer() {}
+
+  public static String describe(JourneyMetrics m) {
+    StringBuilder steps = new StringBuilder();
+    for (StepCount step : m.getStepsReached()) {
+      steps.append(steps.length() == 0 ? "" : " -> ").append(step.getStep()).append(' ')
+          .append(step.getReached());
+    }
+    return String.format(
+        "METRICS   %-22s %s-%s  entered %d, breakpoints %d, resolved %d, abandoned %d%n"
+            + "          steps %s; decisions %s",
+        m.getRuleId(), TIME.format(m.getWindowStart()),
+        TIME.format(m.getWindowEnd()).substring(7), m.getEntered(), m.getBreakpoints(),
+        m.getResolved(), m.getAbandoned(), steps.length() == 0 ? "-" : steps,
+        new TreeMap<>(m.getDecisions()));
+  }
 
   public static String describe(Action a) {
     List<String> steps = new ArrayList<>();

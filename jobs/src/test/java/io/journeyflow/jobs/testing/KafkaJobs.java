@@ -104,6 +104,9 @@ public final class KafkaJobs {
     flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
     flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
     flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(500));
+    flink.setString("restart-strategy.type", "fixed-delay");
+    flink.setString("restart-strategy.fixed-delay.attempts", "20");
+    flink.setString("restart-strategy.fixed-delay.delay", "1 s");
     if (savepoint != null) {
       flink.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
     }
