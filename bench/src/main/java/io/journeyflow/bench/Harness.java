@@ -439,7 +439,7 @@ public final class Harness implements AutoCloseable {
     long end = warmupEnd + settings.latencyTime().toMillis();
     // Measured: actions decided after the warm-up; matches decided in the last out-of-orderness
     // of the run wait for a watermark that never comes (no later events), so not those.
-    long[] window = {warmupEnd, end - settings.outOfOrderness().toMillis() - 1000};
+    long[] window = {warmupEnd, end - settings.outOfOrderness().toMillis() - 500};
     AtomicBoolean stop = new AtomicBoolean();
     List<Long> uncommitted = Collections.synchronizedList(new ArrayList<>());
     List<Long> committed = Collections.synchronizedList(new ArrayList<>());
@@ -468,7 +468,7 @@ public final class Harness implements AutoCloseable {
     }
     double produced = sent / ((System.currentTimeMillis() - start) / 1000.0);
     // Committed output appears a checkpoint later: wait an interval and a bit.
-    Thread.sleep(settings.checkpointInterval().toMillis() + 3000);
+    Thread.sleep(settings.checkpointInterval().toMillis() + 2000);
     stop.set(true);
     a.join();
     b.join();

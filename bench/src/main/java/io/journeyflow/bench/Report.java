@@ -35,6 +35,8 @@ public final class Report {
 
   private final BenchSettings settings;
   private final Instant started = Instant.now();
+  private final double loadAtStart = load();
+  private double loadAtEnd;
   final List<Map<String, Object>> dataSets = new ArrayList<>();
   private final List<Map<String, Object>> throughput = new ArrayList<>();
   private final List<Map<String, Object>> latency = new ArrayList<>();
@@ -102,6 +104,7 @@ public final class Report {
    */
   void finish() {
     finished = Instant.now();
+    loadAtEnd = load();
     for (String layout : List.of("full", "naive")) {
       for (int customers : settings.customers()) {
         List<double[]> points = new ArrayList<>();
@@ -151,6 +154,9 @@ public final class Report {
     machine.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
     machine.put("java", System.getProperty("java.version"));
     machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+    // Other processes on the machine take CPU from the runs: compare results only at low load.
+    machine.put("loadAverageAtStart", loadAtStart);
+    machine.put("loadAverageAtEnd", loadAtEnd);
     root.put("machine", machine);
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("profile", settings.profile());
@@ -191,9 +197,10 @@ public final class Report {
   public String markdown() {
     StringBuilder md = new StringBuilder();
     md.append(String.format(Locale.ROOT,
-        "Journeyflow bench, profile `%s`, %s, %d cores, parallelism %d, checkpoints every %d ms%n%n",
-        settings.profile(), started, Runtime.getRuntime().availableProcessors(),
-        settings.parallelism(), settings.checkpointInterval().toMillis()));
+        "Journeyflow bench, profile `%s`, %s, %d cores (load average %.1f at start, %.1f at end),"
+            + " parallelism %d, checkpoints every %d ms%n%n",
+        settings.profile(), started, Runtime.getRuntime().availableProcessors(), loadAtStart,
+        loadAtEnd, settings.parallelism(), settings.checkpointInterval().toMillis()));
     md.append("| run | rules | customers | events | events/s | x baseline | CPU us/event |"
         + " state B/customer | checkpoints | ckpt avg/max ms | last ckpt full / incr. |\n");
     md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -234,6 +241,12 @@ public final class Report {
       }
     }
     return md.toString();
+  }
+
+  private static double load() {
+    return Harness.round(
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+        2);
   }
 
   private static String dash(Object o) {
