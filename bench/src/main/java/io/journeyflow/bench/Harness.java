@@ -426,7 +426,12 @@ public final class Harness implements AutoCloseable {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     new JourneyflowJob(conf, rulesFor(n), new BenchJobIO(conf, false, run)).build(env);
     JobID id = cluster.submitJob(env.getStreamGraph().getJobGraph()).get().getJobID();
-    while (cluster.getJobStatus(id).get() != JobStatus.RUNNING) {
+    long running = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    for (JobStatus status = cluster.getJobStatus(id).get(); status != JobStatus.RUNNING;
+        status = cluster.getJobStatus(id).get()) {
+      if (status.isGloballyTerminalState() || System.nanoTime() > running) {
+        throw new IllegalStateException(run + " did not start: " + status);
+      }
       Thread.sleep(100);
     }
     log.printf("%s: full job, %d rule(s), %,d customers, %,d events/s (70%% of max) for %d s"
