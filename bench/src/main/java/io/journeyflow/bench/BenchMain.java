@@ -92,7 +92,7 @@ public final class BenchMain implements Callable<Integer> {
           Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(10),
           Duration.ofSeconds(2), 2, "1g", true, 42, 1.0, 0.02, null, out, null);
       case "smoke" -> new BenchSettings("smoke", List.of(2_000), List.of(1), List.of(1), 3_000,
-          Duration.ofSeconds(20), 1, Duration.ofSeconds(2), Duration.ofSeconds(1),
+          Duration.ofSeconds(20), 1, Duration.ofMillis(1500), Duration.ofMillis(500),
           Duration.ofMillis(500), Duration.ofMillis(500), 1, "128m", false, 42, 1.0, 0.05, null,
           out, null);
       default -> throw new CommandLine.ParameterException(

@@ -76,25 +76,35 @@ public final class Harness implements AutoCloseable {
   static final int INPUT_PARTITIONS = 2;
 
   private final BenchSettings settings;
-  private final PrintStream log;
+  private final Log log;
   private final Path work;
   private EmbeddedKafka embedded;
   private String bootstrap;
   private MiniCluster cluster;
+  private Admin admin;
   private final CpuSampler cpu = new CpuSampler();
   private int runs;
 
   public Harness(BenchSettings settings, PrintStream log) throws IOException {
     this.settings = settings;
-    this.log = log;
+    this.log = new Log(log);
     this.work = Files.createTempDirectory("journeyflow-bench");
   }
 
   /** Everything the settings ask for; the report is also written to the output directory. */
   public Report run() throws Exception {
     Report report = new Report(settings);
+    // Both take seconds, mostly class loading: start them side by side.
+    java.util.concurrent.CompletableFuture<Void> flink =
+        java.util.concurrent.CompletableFuture.runAsync(() -> {
+          try {
+            startCluster();
+          } catch (Exception e) {
+            throw new java.util.concurrent.CompletionException(e);
+          }
+        });
     startKafka();
-    startCluster();
+    flink.join();
     cpu.start();
     int maxRules = settings.maxRules();
     RuleSet storyRules = RuleTemplates.generate(maxRules, work.resolve("rules-story"));
@@ -167,6 +177,9 @@ public final class Harness implements AutoCloseable {
   @Override
   public void close() throws Exception {
     cpu.stop();
+    if (admin != null) {
+      admin.close();
+    }
     try {
       if (cluster != null) {
         cluster.close();
@@ -219,7 +232,10 @@ public final class Harness implements AutoCloseable {
   }
 
   private void createTopics(int partitions, String... names) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    if (admin == null) {
+      admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+    }
+    try {
       List<NewTopic> topics = new ArrayList<>();
       for (String name : names) {
         // Pre-loaded records carry their (simulated, past) event time as Kafka timestamp: no
@@ -473,7 +489,8 @@ public final class Harness implements AutoCloseable {
     }
     double produced = sent / ((System.currentTimeMillis() - start) / 1000.0);
     // Committed output appears a checkpoint later: wait an interval and a bit.
-    Thread.sleep(settings.checkpointInterval().toMillis() + 2000);
+    long interval = settings.checkpointInterval().toMillis();
+    Thread.sleep(interval + Math.min(2000, 2 * interval));
     stop.set(true);
     a.join();
     b.join();
@@ -577,6 +594,24 @@ public final class Harness implements AutoCloseable {
   }
 
   // -------------------------------------------------------------------------------------------
+
+  /** Progress lines on the log stream, each with the seconds since the harness started. */
+  static final class Log {
+    private final PrintStream out;
+    private final long start = System.nanoTime();
+
+    Log(PrintStream out) {
+      this.out = out;
+    }
+
+    void println(String line) {
+      out.printf("[%6.1fs] %s%n", (System.nanoTime() - start) / 1e9, line);
+    }
+
+    void printf(String format, Object... args) {
+      println(String.format(java.util.Locale.ROOT, format, args).stripTrailing());
+    }
+  }
 
   /** Samples this process's CPU time, to integrate it over a run's measured interval. */
   static final class CpuSampler {
