@@ -73,7 +73,8 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--no-warmup", description = "Skip the discarded JIT warm-up run")
   boolean noWarmup;
 
-  @Option(names = "--out", defaultValue = "bench/results", description = "Results directory")
+  @Option(names = "--out", defaultValue = "${env:JF_BENCH_OUT:-bench/results}",
+      description = "Results directory (default: bench/results of the checkout)")
   Path out;
 
   public static void main(String[] args) {
