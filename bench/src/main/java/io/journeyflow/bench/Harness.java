@@ -110,10 +110,11 @@ public final class Harness implements AutoCloseable {
     RuleSet storyRules = RuleTemplates.generate(maxRules, work.resolve("rules-story"));
     if (settings.warmup()) {
       log.println("warm-up (not measured) ...");
-      String topic = preload(Math.min(20_000, settings.customers().get(0)),
-          Math.min(50_000L, settings.events()), storyRules, null, null);
-      RuleSet rules = rulesFor(Math.min(5, maxRules));
-      runThroughput(report, "warmup", "full", rules, topic, 0, 0, false,
+      int customers = Math.min(20_000, settings.customers().get(0));
+      String topic = preload(customers, Math.min(50_000L, settings.events()), storyRules, null,
+          null);
+      int n = Math.min(5, maxRules);
+      runThroughput(report, "warmup", "full", rulesFor(n), topic, customers, n, false,
           Duration.ofSeconds(Math.min(10, settings.maxRunTime().toSeconds())));
     }
     for (int customers : settings.customers()) {
