@@ -1,0 +1,144 @@
+package io.journeyflow.bench;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Entry point of {@code scripts/bench}: picks a profile, applies overrides, runs, reports. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Journeyflow benchmark: baseline, full job and naive layout on one machine.")
+public final class BenchMain implements Callable<Integer> {
+
+  @Option(names = "--profile", defaultValue = "quick",
+      description = "quick (about 2 minutes on 2 cores), full (the whole matrix), smoke (seconds)")
+  String profile;
+
+  @Option(names = "--customers", split = ",", description = "Customer counts M, e.g. 10000,100000")
+  List<Integer> customers;
+
+  @Option(names = "--rules", split = ",", description = "Rule counts N of the full job, e.g. 1,5,20")
+  List<Integer> rules;
+
+  @Option(names = "--naive-rules", split = ",",
+      description = "Rule counts of the naive layout (0 for none)")
+  List<Integer> naiveRules;
+
+  @Option(names = "--events", description = "Events per data set")
+  Long events;
+
+  @Option(names = "--duration", description = "Time limit of one throughput run (ISO-8601, e.g. PT30S)")
+  Duration duration;
+
+  @Option(names = "--latency-rules", description = "Rule count of the latency run (0: none)")
+  Integer latencyRules;
+
+  @Option(names = "--latency-duration", description = "Measured time of the latency run")
+  Duration latencyDuration;
+
+  @Option(names = "--checkpoint-interval", description = "Checkpoint interval of every run")
+  Duration checkpointInterval;
+
+  @Option(names = "--out-of-orderness", description = "Watermark bound of the job")
+  Duration outOfOrderness;
+
+  @Option(names = "--parallelism", description = "Job parallelism (default 2)")
+  Integer parallelism;
+
+  @Option(names = "--managed-memory", description = "Flink managed memory for RocksDB (default 512m)")
+  String managedMemory;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Generator seed")
+  long seed;
+
+  @Option(names = "--zipf", defaultValue = "1.0", description = "Zipf exponent of customer activity")
+  double zipf;
+
+  @Option(names = "--story-share", defaultValue = "0.02",
+      description = "Fraction of events that begin a story completing a rule")
+  double storyShare;
+
+  @Option(names = "--bootstrap", description = "Use this Kafka broker instead of an in-JVM one")
+  String bootstrap;
+
+  @Option(names = "--write-events", description = "Also write the first data set as JSON lines")
+  Path eventsFile;
+
+  @Option(names = "--no-warmup", description = "Skip the discarded JIT warm-up run")
+  boolean noWarmup;
+
+  @Option(names = "--out", defaultValue = "${env:JF_BENCH_OUT:-bench/results}",
+      description = "Results directory (default: bench/results of the checkout)")
+  Path out;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new BenchMain()).execute(args));
+  }
+
+  /** The settings of a profile before overrides. */
+  static BenchSettings profile(String name, Path out) {
+    return switch (name) {
+      case "quick" -> new BenchSettings("quick", List.of(10_000), List.of(1, 5, 20), List.of(5),
+          100_000, Duration.ofSeconds(12), 5, Duration.ofSeconds(12), Duration.ofSeconds(3),
+          Duration.ofSeconds(5), Duration.ofSeconds(2), 2, "512m", true, 42, 1.0, 0.02, null,
+          out, null);
+      case "full" -> new BenchSettings("full", List.of(10_000, 100_000, 1_000_000),
+          List.of(1, 5, 20, 50), List.of(1, 5, 20), 3_000_000, Duration.ofMinutes(5), 20,
+          Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(10),
+          Duration.ofSeconds(2), 2, "1g", true, 42, 1.0, 0.02, null, out, null);
+      case "smoke" -> new BenchSettings("smoke", List.of(2_000), List.of(1), List.of(1), 3_000,
+          Duration.ofSeconds(20), 1, Duration.ofMillis(1500), Duration.ofMillis(500),
+          Duration.ofMillis(500), Duration.ofMillis(500), 1, "128m", false, 42, 1.0, 0.05, null,
+          out, null);
+      default -> throw new CommandLine.ParameterException(
+          new CommandLine(new BenchMain()), "unknown profile '" + name + "': quick, full, smoke");
+    };
+  }
+
+  BenchSettings settings() {
+    BenchSettings p = profile(profile, out);
+    return new BenchSettings(
+        customers != null || rules != null || naiveRules != null || events != null
+            ? p.profile() + "+overrides" : p.profile(),
+        customers != null ? customers : p.customers(),
+        rules != null ? rules.stream().filter(n -> n > 0).toList() : p.rules(),
+        naiveRules != null ? naiveRules.stream().filter(n -> n > 0).toList() : p.naiveRules(),
+        events != null ? events : p.events(),
+        duration != null ? duration : p.maxRunTime(),
+        latencyRules != null ? latencyRules : p.latencyRules(),
+        latencyDuration != null ? latencyDuration : p.latencyTime(),
+        p.latencyWarmup(),
+        checkpointInterval != null ? checkpointInterval : p.checkpointInterval(),
+        outOfOrderness != null ? outOfOrderness : p.outOfOrderness(),
+        parallelism != null ? parallelism : p.parallelism(),
+        managedMemory != null ? managedMemory : p.managedMemory(),
+        p.warmup() && !noWarmup,
+        seed,
+        zipf,
+        storyShare,
+        bootstrap,
+        out,
+        eventsFile);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    BenchSettings settings = settings();
+    PrintStream log = System.err;
+    Report report;
+    try (Harness harness = new Harness(settings, log)) {
+      report = harness.run();
+    }
+    Path json = report.write();
+    System.out.println(report.markdown());
+    System.out.println("Results: " + json + " (and " + json.getFileName().toString()
+        .replace(".json", ".md") + "); see docs/performance.md for how to read them.");
+    return 0;
+  }
+}

@@ -1,0 +1,674 @@
+package io.journeyflow.bench;
+
+import io.journeyflow.connectors.testing.EmbeddedKafka;
+import io.journeyflow.jobs.JourneyflowJob;
+import io.journeyflow.jobs.config.JobOptions;
+import io.journeyflow.patterns.RuleSet;
+import io.journeyflow.schema.Action;
+import io.journeyflow.schema.CustomerEvent;
+import io.journeyflow.schema.json.ContractJson;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
+import org.apache.flink.runtime.checkpoint.CompletedCheckpointStats;
+import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.runtime.util.stats.StatsSummarySnapshot;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Runs the benchmark in one JVM: a Kafka broker (in-JVM, or an external one), a local Flink
+ * MiniCluster, and for every data set the baseline, the full job at each rule count, the naive
+ * layout, then one latency run; collects the measurements into a {@link Report}.
+ */
+public final class Harness implements AutoCloseable {
+
+  /** Event time of the first pre-loaded event; later ones follow {@link #STEP_MILLIS} apart. */
+  static final Instant SIM_START = Instant.parse("2026-11-01T00:00:00Z");
+
+  /** Simulated event time between two pre-loaded events (20 events per second overall). */
+  static final long STEP_MILLIS = 50;
+
+  static final int INPUT_PARTITIONS = 2;
+
+  private final BenchSettings settings;
+  private final Log log;
+  private final Path work;
+  private EmbeddedKafka embedded;
+  private String bootstrap;
+  private MiniCluster cluster;
+  private Admin admin;
+  private final CpuSampler cpu = new CpuSampler();
+  private int runs;
+
+  public Harness(BenchSettings settings, PrintStream log) throws IOException {
+    this.settings = settings;
+    this.log = new Log(log);
+    this.work = Files.createTempDirectory("journeyflow-bench");
+  }
+
+  /** Everything the settings ask for; the report is also written to the output directory. */
+  public Report run() throws Exception {
+    Report report = new Report(settings);
+    // Both take seconds, mostly class loading: start them side by side.
+    java.util.concurrent.CompletableFuture<Void> flink =
+        java.util.concurrent.CompletableFuture.runAsync(() -> {
+          try {
+            startCluster();
+          } catch (Exception e) {
+            throw new java.util.concurrent.CompletionException(e);
+          }
+        });
+    startKafka();
+    flink.join();
+    cpu.start();
+    int maxRules = settings.maxRules();
+    RuleSet storyRules = RuleTemplates.generate(maxRules, work.resolve("rules-story"));
+    if (settings.warmup()) {
+      log.println("warm-up (not measured) ...");
+      int customers = Math.min(20_000, settings.customers().get(0));
+      String topic = preload(customers, Math.min(50_000L, settings.events()), storyRules, null,
+          null);
+      int n = Math.min(5, maxRules);
+      runThroughput(report, "warmup", "full", rulesFor(n), topic, customers, n, false,
+          Duration.ofSeconds(Math.min(10, settings.maxRunTime().toSeconds())));
+    }
+    for (int customers : settings.customers()) {
+      Path file = report.dataSets.isEmpty() ? settings.eventsFile() : null;
+      String topic = preload(customers, settings.events(), storyRules, report, file);
+      Duration limit = settings.maxRunTime();
+      runThroughput(report, "baseline", "baseline", null, topic, customers, 0, true, limit);
+      for (int n : settings.rules()) {
+        runThroughput(report, "full", "full", rulesFor(n), topic, customers, n, true, limit);
+      }
+      for (int n : settings.naiveRules()) {
+        runThroughput(report, "naive", "naive", rulesFor(n), topic, customers, n, true, limit);
+      }
+    }
+    if (settings.latencyRules() > 0) {
+      runLatency(report, settings.latencyRules(), settings.customers().get(0), storyRules);
+    }
+    report.finish();
+    return report;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Infrastructure
+
+  private void startKafka() throws Exception {
+    if (settings.bootstrap() != null) {
+      bootstrap = settings.bootstrap();
+      log.println("Kafka: external broker " + bootstrap);
+      return;
+    }
+    embedded = new EmbeddedKafka();
+    // Kafka's storage formatter prints to stdout, which is the report's.
+    PrintStream stdout = System.out;
+    System.setOut(System.err);
+    try {
+      embedded.beforeAll(null);
+    } finally {
+      System.setOut(stdout);
+    }
+    bootstrap = embedded.bootstrapServers();
+    log.println("Kafka: in-JVM broker " + bootstrap);
+  }
+
+  private void startCluster() throws Exception {
+    Configuration conf = new Configuration();
+    conf.set(TaskManagerOptions.NUM_TASK_SLOTS, settings.parallelism());
+    conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse(settings.managedMemory()));
+    conf.set(RestOptions.BIND_PORT, "0");
+    conf.set(CoreOptions.TMP_DIRS, work.resolve("flink-tmp").toString());
+    cluster =
+        new MiniCluster(
+            new MiniClusterConfiguration.Builder()
+                .setConfiguration(conf)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(settings.parallelism())
+                .withRandomPorts()
+                .build());
+    cluster.start();
+  }
+
+  @Override
+  public void close() throws Exception {
+    cpu.stop();
+    if (admin != null) {
+      admin.close();
+    }
+    try {
+      if (cluster != null) {
+        cluster.close();
+      }
+    } finally {
+      try {
+        if (embedded != null) {
+          embedded.afterAll(null);
+        }
+      } finally {
+        deleteQuietly(work);
+      }
+    }
+  }
+
+  private RuleSet rulesFor(int n) throws IOException {
+    return RuleTemplates.generate(n, work.resolve("rules-" + n + "-" + (runs + 1)));
+  }
+
+  /** The job configuration every run shares (checkpointing, RocksDB, Journeyflow options). */
+  private Configuration jobConf(String run, String input, boolean bounded) throws IOException {
+    Configuration conf = new Configuration();
+    conf.set(CoreOptions.DEFAULT_PARALLELISM, settings.parallelism());
+    conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+    conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+    conf.setString("execution.checkpointing.interval",
+        settings.checkpointInterval().toMillis() + " ms");
+    conf.setString("execution.checkpointing.mode", "EXACTLY_ONCE");
+    conf.setString("state.backend.rocksdb.use-bloom-filter", "true");
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+    Path checkpoints = Files.createDirectories(work.resolve("checkpoints-" + run));
+    conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+    conf.set(JobOptions.BOOTSTRAP_SERVERS, bootstrap);
+    conf.set(JobOptions.INPUT_TOPICS, List.of(input));
+    conf.set(JobOptions.INPUT_FORMAT, "avro");
+    conf.set(JobOptions.GROUP_ID, "bench-" + run);
+    conf.set(JobOptions.STARTING_OFFSETS, "earliest");
+    conf.set(JobOptions.ACTIONS_TOPIC, run + "-actions");
+    conf.set(JobOptions.SUPPRESSIONS_TOPIC, run + "-suppressions");
+    conf.set(JobOptions.DEAD_LETTER_TOPIC, run + "-dead-letters");
+    conf.set(JobOptions.DECISIONS_TOPIC, run + "-decisions");
+    conf.set(JobOptions.ERASURES_TOPIC, run + "-erasures");
+    conf.set(JobOptions.TRANSACTIONAL_ID_PREFIX, "bench-" + run);
+    conf.set(JobOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(10));
+    conf.set(JobOptions.OUT_OF_ORDERNESS, settings.outOfOrderness());
+    conf.set(JobOptions.IDLENESS, Duration.ofSeconds(5));
+    createTopics(1, run + "-actions", run + "-suppressions", run + "-dead-letters",
+        run + "-decisions", run + "-erasures", run + "-events-out");
+    return conf;
+  }
+
+  private void createTopics(int partitions, String... names) {
+    if (admin == null) {
+      admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+    }
+    try {
+      List<NewTopic> topics = new ArrayList<>();
+      for (String name : names) {
+        // Pre-loaded records carry their (simulated, past) event time as Kafka timestamp: no
+        // time-based retention, or the broker deletes them between runs.
+        topics.add(new NewTopic(name, partitions, (short) 1)
+            .configs(Map.of("retention.ms", "-1", "retention.bytes", "-1")));
+      }
+      admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot create topics " + List.of(names), e);
+    }
+  }
+
+  private KafkaProducer<String, byte[]> producer() {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    props.put(ProducerConfig.ACKS_CONFIG, "1");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    props.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+    return new KafkaProducer<>(props);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Data
+
+  /** Generates a data set into a new topic (and optionally a JSON-lines file); its name. */
+  private String preload(int customers, long events, RuleSet storyRules, Report report,
+      Path file) throws IOException {
+    String topic = "bench-events-" + customers + "-" + (++runs);
+    createTopics(INPUT_PARTITIONS, topic);
+    EventGenerator generator =
+        new EventGenerator(settings.seed(), customers, settings.zipfExponent(),
+            settings.storyShare(), storyRules);
+    long t0 = System.nanoTime();
+    long bytes = 0;
+    try (KafkaProducer<String, byte[]> producer = producer();
+        BufferedWriter out = file == null ? null : Files.newBufferedWriter(file)) {
+      long now = SIM_START.toEpochMilli();
+      for (long i = 0; i < events; i++) {
+        CustomerEvent event = generator.next(now);
+        byte[] value = bytes(event);
+        bytes += value.length;
+        long at = event.getOccurredAt().toEpochMilli();
+        producer.send(new ProducerRecord<>(topic, null, at,
+            event.getIdentities().get("customerId"), value));
+        if (out != null) {
+          out.write(ContractJson.toJson(event));
+          out.newLine();
+        }
+        now += STEP_MILLIS;
+      }
+      producer.flush();
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    log.printf("data: %,d events, %,d customers (%,d active), %,d stories -> %s in %.1f s%n",
+        events, customers, generator.distinctCustomers(), generator.storiesStarted(), topic,
+        seconds);
+    if (report != null) {
+      report.dataSet(customers, events, generator.distinctCustomers(),
+          generator.storiesStarted(), bytes / Math.max(1, events), file);
+    }
+    return topic;
+  }
+
+  static byte[] bytes(CustomerEvent event) throws IOException {
+    ByteBuffer buffer = event.toByteBuffer();
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.get(bytes);
+    return bytes;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Throughput
+
+  private void runThroughput(Report report, String name, String layout, RuleSet rules,
+      String topic, int customers, int n, boolean measured, Duration limit) throws Exception {
+    String run = "r" + (++runs) + "-" + layout + "-" + n;
+    Configuration conf = jobConf(run, topic, true);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    switch (layout) {
+      case "baseline" -> BaselineJob.build(env, conf, run, run + "-events-out");
+      case "full" -> new JourneyflowJob(conf, rules, new BenchJobIO(conf, true, run)).build(env);
+      case "naive" -> NaiveJob.build(env, conf, rules, new BenchJobIO(conf, true, run));
+      default -> throw new IllegalArgumentException(layout);
+    }
+    JobGraph graph = env.getStreamGraph().getJobGraph();
+    log.printf("%s: %s, %d rule(s), %,d customers ...%n", run, layout, n, customers);
+    Probe.Stats stats = Probe.stats(run);
+    List<long[]> progress = new ArrayList<>(); // {System.nanoTime(), events consumed}
+    long started = System.nanoTime();
+    JobID id = cluster.submitJob(graph).get().getJobID();
+    long deadline = started + limit.toNanos();
+    boolean stopped = false;
+    while (true) {
+      progress.add(new long[] {System.nanoTime(), stats.count()});
+      JobStatus status = cluster.getJobStatus(id).get();
+      if (status.isGloballyTerminalState()) {
+        if (status != JobStatus.FINISHED && !(stopped && status == JobStatus.CANCELED)) {
+          throw new IllegalStateException(run + " ended " + status + ": "
+              + cluster.requestJobResult(id).get().getSerializedThrowable()
+                  .map(t -> t.getFullStringifiedStackTrace()).orElse("no error"));
+        }
+        break;
+      }
+      if (System.nanoTime() > deadline && !stopped) {
+        stopped = true;
+        cluster.cancelJob(id).get();
+      }
+      Thread.sleep(100);
+    }
+    long ended = System.nanoTime();
+    Probe.forget(run);
+    CheckpointStatsSnapshot checkpoints = checkpointStats(id);
+    if (!measured) {
+      return;
+    }
+    if (stats.count() == 0) {
+      throw new IllegalStateException(run + " consumed no events from " + topic);
+    }
+    long first = stats.firstNanos();
+    long last = stats.lastNanos();
+    double seconds = Math.max(1e-9, (last - first) / 1e9);
+    // Sustained: the last three quarters of the consuming time, after start-up (RocksDB
+    // instances, first checkpoint, JIT of this graph's code).
+    long from = first + (last - first) / 4;
+    double steadyEvents = stats.count() - interpolate(progress, from);
+    double steadySeconds = Math.max(1e-9, (last - from) / 1e9);
+    double rate = steadyEvents / steadySeconds;
+    double cpuSeconds = cpu.between(from, last);
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("name", name);
+    r.put("layout", layout);
+    r.put("rules", n);
+    r.put("customers", customers);
+    r.put("eventsConsumed", stats.count());
+    r.put("completed", !stopped);
+    r.put("measuredSeconds", round(seconds, 2));
+    r.put("wallSeconds", round((ended - started) / 1e9, 2));
+    r.put("eventsPerSecond", Math.round(rate));
+    r.put("overallEventsPerSecond", Math.round(stats.count() / seconds));
+    r.put("cpuCoresUsed", round(cpuSeconds / steadySeconds, 2));
+    r.put("cpuMicrosPerEvent", round(cpuSeconds * 1e6 / Math.max(1, steadyEvents), 2));
+    putCheckpoints(r, checkpoints, customers, report);
+    report.throughput(r);
+    log.printf("  %,d events in %.1f s: %,.0f events/s sustained, %.1f us CPU/event, %s%n",
+        stats.count(), seconds, rate, (Double) r.get("cpuMicrosPerEvent"),
+        stopped ? "stopped at the time limit" : "topic consumed");
+  }
+
+  private CheckpointStatsSnapshot checkpointStats(JobID id) {
+    try {
+      AccessExecutionGraph graph = cluster.getExecutionGraph(id).get(30, TimeUnit.SECONDS);
+      return graph.getCheckpointStatsSnapshot();
+    } catch (Exception e) {
+      try {
+        return cluster.getArchivedExecutionGraph(id).get(30, TimeUnit.SECONDS)
+            .getCheckpointStatsSnapshot();
+      } catch (Exception e2) {
+        log.println("  (no checkpoint statistics: " + e2 + ")");
+        return null;
+      }
+    }
+  }
+
+  private static void putCheckpoints(Map<String, Object> r, CheckpointStatsSnapshot s,
+      int customers, Report report) {
+    long completed = s == null ? 0 : s.getCounts().getNumberOfCompletedCheckpoints();
+    r.put("checkpoints", completed);
+    CompletedCheckpointStats last = s == null ? null : s.getHistory().getLatestCompletedCheckpoint();
+    if (last == null) {
+      r.put("checkpointAvgMillis", null);
+      r.put("checkpointMaxMillis", null);
+      r.put("checkpointFullBytes", null);
+      r.put("checkpointIncrementalBytes", null);
+      r.put("stateBytesPerCustomer", null);
+      return;
+    }
+    StatsSummarySnapshot duration = s.getSummaryStats().getEndToEndDurationStats();
+    r.put("checkpointAvgMillis", duration.getAverage());
+    r.put("checkpointMaxMillis", duration.getMaximum());
+    r.put("checkpointFullBytes", last.getStateSize());
+    r.put("checkpointIncrementalBytes", last.getCheckpointedSize());
+    int active = report.activeCustomers(customers);
+    r.put("stateBytesPerCustomer", active == 0 ? null : last.getStateSize() / active);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Latency
+
+  private void runLatency(Report report, int n, int customers, RuleSet storyRules)
+      throws Exception {
+    Map<String, Object> max = report.findThroughput("full", n, customers);
+    if (max == null) {
+      log.println("latency: no full-job throughput at " + n + " rules to take 70% of; skipped");
+      return;
+    }
+    long target = Math.max(100, Math.round(0.7 * ((Number) max.get("eventsPerSecond")).longValue()));
+    String run = "r" + (++runs) + "-latency-" + n;
+    String topic = run + "-events";
+    createTopics(INPUT_PARTITIONS, topic);
+    Configuration conf = jobConf(run, topic, false);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    new JourneyflowJob(conf, rulesFor(n), new BenchJobIO(conf, false, run)).build(env);
+    JobID id = cluster.submitJob(env.getStreamGraph().getJobGraph()).get().getJobID();
+    long running = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    for (JobStatus status = cluster.getJobStatus(id).get(); status != JobStatus.RUNNING;
+        status = cluster.getJobStatus(id).get()) {
+      if (status.isGloballyTerminalState() || System.nanoTime() > running) {
+        throw new IllegalStateException(run + " did not start: " + status);
+      }
+      Thread.sleep(100);
+    }
+    log.printf("%s: full job, %d rule(s), %,d customers, %,d events/s (70%% of max) for %d s"
+            + " ...%n", run, n, customers, target, settings.latencyTime().toSeconds());
+    EventGenerator generator =
+        new EventGenerator(settings.seed() + 1, customers, settings.zipfExponent(),
+            settings.storyShare(), storyRules);
+    long start = System.currentTimeMillis();
+    long warmupEnd = start + settings.latencyWarmup().toMillis();
+    long end = warmupEnd + settings.latencyTime().toMillis();
+    // Measured: actions decided after the warm-up; matches decided in the last out-of-orderness
+    // of the run wait for a watermark that never comes (no later events), so not those.
+    long[] window = {warmupEnd, end - settings.outOfOrderness().toMillis() - 500};
+    AtomicBoolean stop = new AtomicBoolean();
+    List<Long> uncommitted = Collections.synchronizedList(new ArrayList<>());
+    List<Long> committed = Collections.synchronizedList(new ArrayList<>());
+    String actions = run + "-actions";
+    Thread a = watcher(actions, "read_uncommitted", stop, window, uncommitted::add);
+    Thread b = watcher(actions, "read_committed", stop, window, committed::add);
+    a.start();
+    b.start();
+    long sent = 0;
+    try (KafkaProducer<String, byte[]> producer = producer()) {
+      while (true) {
+        long now = System.currentTimeMillis();
+        if (now >= end) {
+          break;
+        }
+        long due = (now - start) * target / 1000;
+        while (sent < due) {
+          CustomerEvent event = generator.next(System.currentTimeMillis());
+          producer.send(new ProducerRecord<>(topic, null, event.getOccurredAt().toEpochMilli(),
+              event.getIdentities().get("customerId"), bytes(event)));
+          sent++;
+        }
+        Thread.sleep(1);
+      }
+      producer.flush();
+    }
+    double produced = sent / ((System.currentTimeMillis() - start) / 1000.0);
+    // Committed output appears a checkpoint later: wait an interval and a bit.
+    long interval = settings.checkpointInterval().toMillis();
+    Thread.sleep(interval + Math.min(2000, 2 * interval));
+    stop.set(true);
+    a.join();
+    b.join();
+    cluster.cancelJob(id).get();
+    while (!cluster.getJobStatus(id).get().isGloballyTerminalState()) {
+      Thread.sleep(100);
+    }
+    Probe.forget(run);
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("layout", "full");
+    r.put("rules", n);
+    r.put("customers", customers);
+    r.put("targetEventsPerSecond", target);
+    r.put("producedEventsPerSecond", Math.round(produced));
+    r.put("measuredSeconds", settings.latencyTime().toSeconds());
+    r.put("outOfOrdernessMillis", settings.outOfOrderness().toMillis());
+    r.put("checkpointIntervalMillis", settings.checkpointInterval().toMillis());
+    r.put("readUncommitted", percentiles(uncommitted));
+    r.put("readCommitted", percentiles(committed));
+    report.latency(r);
+    log.printf("  event-to-action p50/p99/p99.9: %s ms (read_uncommitted), %s ms"
+        + " (read_committed)%n", summary(uncommitted), summary(committed));
+  }
+
+  /** Polls {@code topic} with one isolation level; hands on decidedAt-to-now of each action. */
+  private Thread watcher(String topic, String isolation, AtomicBoolean stop, long[] window,
+      Consumer<Long> sink) {
+    Thread t = new Thread(() -> {
+      Properties props = new Properties();
+      props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+      props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+          ByteArrayDeserializer.class.getName());
+      props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+          ByteArrayDeserializer.class.getName());
+      props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
+      try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        consumer.partitionsFor(topic)
+            .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        while (!stop.get()) {
+          for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(20))) {
+            long now = System.currentTimeMillis();
+            Action action;
+            try {
+              action = Action.fromByteBuffer(ByteBuffer.wrap(record.value()));
+            } catch (IOException e) {
+              continue;
+            }
+            long decided = action.getDecidedAt().toEpochMilli();
+            if (decided >= window[0] && decided <= window[1]) {
+              sink.accept(now - decided);
+            }
+          }
+        }
+      }
+    }, "bench-" + isolation);
+    t.setDaemon(true);
+    return t;
+  }
+
+  static Map<String, Object> percentiles(List<Long> samples) {
+    List<Long> sorted = new ArrayList<>(samples);
+    sorted.sort(Comparator.naturalOrder());
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("samples", sorted.size());
+    p.put("p50Millis", quantile(sorted, 0.50));
+    p.put("p99Millis", quantile(sorted, 0.99));
+    p.put("p999Millis", quantile(sorted, 0.999));
+    p.put("maxMillis", sorted.isEmpty() ? null : sorted.get(sorted.size() - 1));
+    return p;
+  }
+
+  static Long quantile(List<Long> sorted, double q) {
+    if (sorted.isEmpty()) {
+      return null;
+    }
+    int i = (int) Math.ceil(q * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+  }
+
+  private static String summary(List<Long> samples) {
+    Map<String, Object> p = percentiles(samples);
+    return p.get("p50Millis") + "/" + p.get("p99Millis") + "/" + p.get("p999Millis") + " (n="
+        + p.get("samples") + ")";
+  }
+
+  static double round(double value, int digits) {
+    double scale = Math.pow(10, digits);
+    return Math.round(value * scale) / scale;
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | RuntimeException e) {
+      // temporary files: best effort
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  /** Progress lines on the log stream, each with the seconds since the harness started. */
+  static final class Log {
+    private final PrintStream out;
+    private final long start = System.nanoTime();
+
+    Log(PrintStream out) {
+      this.out = out;
+    }
+
+    void println(String line) {
+      out.printf("[%6.1fs] %s%n", (System.nanoTime() - start) / 1e9, line);
+    }
+
+    void printf(String format, Object... args) {
+      println(String.format(java.util.Locale.ROOT, format, args).stripTrailing());
+    }
+  }
+
+  /** Samples this process's CPU time, to integrate it over a run's measured interval. */
+  static final class CpuSampler {
+    private final com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private final ConcurrentLinkedQueue<long[]> samples = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private Thread thread;
+
+    void start() {
+      thread = new Thread(() -> {
+        while (!stop.get()) {
+          samples.add(new long[] {System.nanoTime(), os.getProcessCpuTime()});
+          if (samples.size() > 200_000) {
+            samples.poll();
+          }
+          try {
+            Thread.sleep(50);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "bench-cpu-sampler");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    void stop() {
+      stop.set(true);
+    }
+
+    /** CPU seconds the process used between two System.nanoTime() instants (interpolated). */
+    double between(long from, long to) {
+      List<long[]> list = new ArrayList<>(samples);
+      return (cpuAt(list, to) - cpuAt(list, from)) / 1e9;
+    }
+
+    private static double cpuAt(List<long[]> list, long t) {
+      return interpolate(list, t);
+    }
+  }
+
+  /** The value at time {@code t} of a series of {time, value} pairs in time order. */
+  static double interpolate(List<long[]> list, long t) {
+    long[] before = null;
+    for (long[] s : list) {
+      if (s[0] <= t) {
+        before = s;
+      } else {
+        if (before == null) {
+          return s[1];
+        }
+        double f = (t - before[0]) / (double) (s[0] - before[0]);
+        return before[1] + f * (s[1] - before[1]);
+      }
+    }
+    return before == null ? 0 : before[1];
+  }
+}
