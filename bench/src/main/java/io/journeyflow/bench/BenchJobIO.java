@@ -8,6 +8,8 @@ import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
 import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.ErasureConfirmation;
+import io.journeyflow.schema.JourneyMetrics;
+import io.journeyflow.schema.internal.ControlRecord;
 import io.journeyflow.schema.SuppressionSignal;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.ReadableConfig;
@@ -38,6 +40,17 @@ public final class BenchJobIO implements JobIO {
         .map(new Probe(run), ConnectorTypes.decodedType())
         .uid("bench-probe")
         .name("bench probe");
+  }
+
+  @Override
+  public DataStream<Either<DeadLetter, ControlRecord>> policyUpdates(
+      StreamExecutionEnvironment env) {
+    return kafka.policyUpdates(env);
+  }
+
+  @Override
+  public void journeyMetrics(DataStream<JourneyMetrics> metrics) {
+    kafka.journeyMetrics(metrics);
   }
 
   @Override

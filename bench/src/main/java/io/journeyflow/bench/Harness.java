@@ -223,12 +223,15 @@ public final class Harness implements AutoCloseable {
     conf.set(JobOptions.DEAD_LETTER_TOPIC, run + "-dead-letters");
     conf.set(JobOptions.DECISIONS_TOPIC, run + "-decisions");
     conf.set(JobOptions.ERASURES_TOPIC, run + "-erasures");
+    conf.set(JobOptions.JOURNEY_METRICS_TOPIC, run + "-journey-metrics");
+    conf.set(JobOptions.POLICIES_TOPIC, run + "-policies");
     conf.set(JobOptions.TRANSACTIONAL_ID_PREFIX, "bench-" + run);
     conf.set(JobOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(10));
     conf.set(JobOptions.OUT_OF_ORDERNESS, settings.outOfOrderness());
     conf.set(JobOptions.IDLENESS, Duration.ofSeconds(5));
     createTopics(1, run + "-actions", run + "-suppressions", run + "-dead-letters",
-        run + "-decisions", run + "-erasures", run + "-events-out");
+        run + "-decisions", run + "-erasures", run + "-events-out", run + "-journey-metrics",
+        run + "-policies");
     return conf;
   }
 
@@ -321,7 +324,8 @@ public final class Harness implements AutoCloseable {
     switch (layout) {
       case "baseline" -> BaselineJob.build(env, conf, run, run + "-events-out");
       case "full" -> new JourneyflowJob(conf, rules, new BenchJobIO(conf, true, run)).build(env);
-      case "naive" -> NaiveJob.build(env, conf, rules, new BenchJobIO(conf, true, run));
+      case "naive" -> new JourneyflowJob(conf, rules, new BenchJobIO(conf, true, run))
+          .withoutEventTypeRouting().build(env);
       default -> throw new IllegalArgumentException(layout);
     }
     JobGraph graph = env.getStreamGraph().getJobGraph();

@@ -66,6 +66,7 @@ public final class JourneyflowJob {
   private final RuleSet rules;
   private final Policies policies;
   private final JobIO io;
+  private boolean routeByType = true;
 
   /** With the policies the config names (or the bundled ones). */
   public JourneyflowJob(ReadableConfig config, RuleSet rules, JobIO io) {
@@ -77,6 +78,15 @@ public final class JourneyflowJob {
     this.rules = rules;
     this.policies = policies;
     this.io = io;
+  }
+
+  /**
+   * The naive rule layout (every rule's CEP operator fed every event), for benchmarks to compare
+   * with; the same graph otherwise.
+   */
+  public JourneyflowJob withoutEventTypeRouting() {
+    routeByType = false;
+    return this;
   }
 
   /** Adds the whole job to {@code env}; the caller executes it. */
@@ -106,7 +116,7 @@ public final class JourneyflowJob {
     KeyedStream<CustomerEvent, String> byCustomer =
         DataStreamUtils.reinterpretAsKeyedStream(accepted, keys, Types.STRING);
 
-    DataStream<RuleMatch> matches = new RuleEvaluationStage(rules, keys).apply(byCustomer);
+    DataStream<RuleMatch> matches = new RuleEvaluationStage(rules, keys, routeByType).apply(byCustomer);
 
     // Events and matches as one keyed input, partitioned as they already are.
     DataStream<Either<CustomerEvent, RuleMatch>> journeyInput =

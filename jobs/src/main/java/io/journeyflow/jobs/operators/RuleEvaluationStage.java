@@ -30,10 +30,20 @@ public final class RuleEvaluationStage {
 
   private final RuleSet rules;
   private final CustomerKeys keys;
+  private final boolean routeByType;
 
   public RuleEvaluationStage(RuleSet rules, CustomerKeys keys) {
+    this(rules, keys, true);
+  }
+
+  /**
+   * {@code routeByType} false gives the naive layout, every rule's CEP operator fed every
+   * event: a reference for benchmarks, never faster.
+   */
+  public RuleEvaluationStage(RuleSet rules, CustomerKeys keys, boolean routeByType) {
     this.rules = rules;
     this.keys = keys;
+    this.routeByType = routeByType;
   }
 
   /** Matches of all rules, each stamped with its event time, partitioned like the input. */
@@ -58,7 +68,7 @@ public final class RuleEvaluationStage {
 
   private KeyedStream<CustomerEvent, String> input(
       KeyedStream<CustomerEvent, String> events, Rule rule) {
-    if (!onlyRelaxed(rule)) {
+    if (!routeByType || !onlyRelaxed(rule)) {
       return events;
     }
     Set<String> types = new HashSet<>();

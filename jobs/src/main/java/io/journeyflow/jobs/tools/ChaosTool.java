@@ -259,8 +259,9 @@ public final class ChaosTool implements Runnable {
         "suppressions", n -> n.path("signalId").asText() + "/" + n.path("state").asText(),
         "dead-letters", n -> n.path("stage").asText() + "/" + n.path("payloadText").asText());
     int bad = 0;
-    long deadline = System.nanoTime() + wait.toNanos();
     for (String topic : topics.keySet()) {
+      // Each topic gets the whole wait: a short one must not starve the next.
+      long deadline = System.nanoTime() + wait.toNanos();
       Map<String, Integer> want = new HashMap<>();
       for (String line : Files.readAllLines(expected.resolve(topic + ".jsonl"))) {
         if (!line.isBlank()) {
