@@ -114,7 +114,7 @@ public final class ReportHtml {
     html.append("</p></header>\n<div class=\"cards\">");
     card(count(s.rules()), "rules");
     card(count(s.windows()), "windows");
-    card(count(s.entered()), "journeys entered");
+    card(count(s.entered()), "entered");
     card(count(s.breakpoints()), "breakpoints");
     card(count(s.resolved()), "resolved");
     card(count(s.abandoned()), "abandoned");
