@@ -2,6 +2,7 @@ package io.journeyflow.jobs.tools.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.journeyflow.schema.json.ContractJson;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -68,7 +69,7 @@ public final class ReportInput {
         try {
           JsonNode node = JSON.readTree(line);
           if (node != null && node.isObject()) {
-            rows.add(node);
+            rows.add(slim(node));
           } else {
             problems.add(file + ":" + number + ": not a JSON object");
           }
@@ -134,8 +135,8 @@ public final class ReportInput {
             continue; // a tombstone carries no record
           }
           try {
-            rows.add(JSON.readTree(ContractJson.toJson(decoder.decode(ByteBuffer.wrap(
-                r.value())))));
+            rows.add(slim(JSON.readTree(ContractJson.toJson(decoder.decode(ByteBuffer.wrap(
+                r.value()))))));
           } catch (Exception e) {
             problems.add(where + ": cannot decode (" + firstLine(e.getMessage()) + ")");
           }
@@ -158,6 +159,19 @@ public final class ReportInput {
     }
     return new Rows(rows, problems.warnings());
   }
+
+  /**
+   * Drops a dead letter's payload (the report needs its stage and error only), so that a big
+   * dead-letter topic does not have to fit in memory with every original record.
+   */
+  static JsonNode slim(JsonNode row) {
+    if (row instanceof ObjectNode o && o.has("stage")) {
+      o.remove(PAYLOAD_FIELDS);
+    }
+    return row;
+  }
+
+  private static final List<String> PAYLOAD_FIELDS = List.of("payload", "payloadText");
 
   private static String firstLine(String message) {
     if (message == null) {

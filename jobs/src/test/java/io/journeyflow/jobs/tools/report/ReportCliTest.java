@@ -55,6 +55,9 @@ class ReportCliTest {
     String html = Files.readString(target);
     assertThat(ReportHtmlTest.count(html, "<svg")).isEqualTo(6);
     assertThat(html).contains("dead-letters.jsonl:19: not JSON");
+    assertThat(ReportInput.readJsonLines(replay.resolve(ReportCli.DEAD_LETTERS_FILE)).rows())
+        .allSatisfy(row -> assertThat(row.has("payload") || row.has("payloadText")).isFalse())
+        .anySatisfy(row -> assertThat(row.get("error").asText()).isNotBlank());
     assertThat(err.toString(StandardCharsets.UTF_8))
         .contains("20 JourneyMetrics row(s), 4 rule(s), 5 window(s), 18 dead letter(s)");
   }
