@@ -31,9 +31,12 @@ import java.util.TreeMap;
  */
 public final class ReportAggregator {
 
-  /** Outcomes in the order of the decision chain; BLOCKED's reasons follow BLOCKED. */
+  /**
+   * Outcomes in the order of the decision chain; BLOCKED's reasons follow BLOCKED; HOLDOUT
+   * (the customer is in the rule's holdout group and gets no action) comes last.
+   */
   static final List<String> OUTCOME_ORDER =
-      List.of("SENT", "DEFERRED", "PENDING_APPROVAL", "BLOCKED");
+      List.of("SENT", "DEFERRED", "PENDING_APPROVAL", "BLOCKED", "HOLDOUT");
 
   private ReportAggregator() {}
 

@@ -48,7 +48,7 @@ public final class ReportHtml {
 
   private static final Map<String, String> OUTCOME_COLOURS = Map.of(
       "SENT", "#59a14f", "DEFERRED", "#edc948", "PENDING_APPROVAL", "#4e79a7",
-      "BLOCKED", "#e15759");
+      "BLOCKED", "#e15759", "HOLDOUT", "#bab0ac");
   private static final List<String> BLOCKED_SHADES = List.of("#e15759", "#b22c2f", "#ff9da7",
       "#9c755f", "#d37295", "#f28e2b", "#8c564b", "#7b2a2c");
 
@@ -531,8 +531,9 @@ public final class ReportHtml {
   private void decisions() {
     section("decisions", "Decisions by outcome per rule",
         "Every decision record of the rule's candidate actions, summed over all windows;"
-            + " BLOCKED is split by its reason. A deferred or held action that is decided again"
-            + " has a second record.");
+            + " BLOCKED is split by its reason; HOLDOUT: the customer is in the rule's holdout"
+            + " group and got no action. A deferred or held action that is decided again has a"
+            + " second record.");
     if (noMetrics()) {
       return;
     }
@@ -586,7 +587,7 @@ public final class ReportHtml {
       } else if (OUTCOME_COLOURS.containsKey(outcome) && !k.contains(":")) {
         colours.put(k, OUTCOME_COLOURS.get(outcome));
       } else {
-        colours.put(k, List.of("#bab0ac", "#76b7b2", "#b07aa1", "#9c755f").get(other++ % 4));
+        colours.put(k, List.of("#76b7b2", "#b07aa1", "#9c755f", "#cbd2d9").get(other++ % 4));
       }
     }
     return colours;
