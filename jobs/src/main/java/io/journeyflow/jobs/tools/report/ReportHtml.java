@@ -20,7 +20,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -379,8 +378,7 @@ public final class ReportHtml {
               / span);
     }
     boolean subDay = hasTimeOfDay(starts);
-    List<Instant> labelled = thin(new ArrayList<>(starts), 8);
-    for (Instant t : labelled) {
+    for (Instant t : spaced(new ArrayList<>(starts), xs, subDay ? 110 : 70)) {
       double x = xs.get(t);
       svg.line(x, top + plotH, x, top + plotH + 5, "#9aa5b1", 1, null);
       svg.text(x, top + plotH + 22, (subDay ? DAY_TIME : DAY).format(t), "tick", "middle",
@@ -421,16 +419,25 @@ public final class ReportHtml {
     return starts.stream().anyMatch(t -> t.toEpochMilli() % 86_400_000L != 0);
   }
 
-  /** At most max items, evenly picked, always the first and the last. */
-  static <T> List<T> thin(List<T> items, int max) {
-    if (items.size() <= max) {
-      return items;
+  /**
+   * The items (in x order) whose labels do not overlap: the first, then each one at least gap
+   * pixels after the last one kept; the last item replaces a kept one too close to it.
+   */
+  static <T> List<T> spaced(List<T> items, Map<T, Double> x, double gap) {
+    List<T> kept = new ArrayList<>();
+    for (T item : items) {
+      if (kept.isEmpty() || x.get(item) - x.get(kept.get(kept.size() - 1)) >= gap) {
+        kept.add(item);
+      }
     }
-    Set<T> picked = new LinkedHashSet<>();
-    for (int i = 0; i < max; i++) {
-      picked.add(items.get((int) Math.round((double) i * (items.size() - 1) / (max - 1))));
+    T last = items.get(items.size() - 1);
+    if (!kept.contains(last)) {
+      if (kept.size() > 1 && x.get(last) - x.get(kept.get(kept.size() - 1)) < gap) {
+        kept.remove(kept.size() - 1);
+      }
+      kept.add(last);
     }
-    return new ArrayList<>(picked);
+    return kept;
   }
 
   // ------------------------------------------------------------------------------------------

@@ -97,6 +97,15 @@ class ReportHtmlTest {
         .contains("No data: no dead letters in dl.");
   }
 
+  @Test
+  void timeAxisLabelsDoNotOverlap() {
+    java.util.Map<String, Double> x = java.util.Map.of("a", 0.0, "b", 50.0, "c", 120.0,
+        "d", 200.0, "e", 230.0);
+    assertThat(ReportHtml.spaced(List.of("a", "b", "c", "d", "e"), x, 100))
+        .containsExactly("a", "c", "e");
+    assertThat(ReportHtml.spaced(List.of("a"), x, 100)).containsExactly("a");
+  }
+
   static void assertSelfContained(String html) {
     assertThat(html).doesNotContainIgnoringCase("http://").doesNotContainIgnoringCase("https://")
         .doesNotContainIgnoringCase("<script").doesNotContainIgnoringCase("<link")
