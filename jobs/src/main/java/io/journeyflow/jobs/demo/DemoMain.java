@@ -58,6 +58,10 @@ public final class DemoMain implements Callable<Integer> {
   @Option(names = "--config", description = "Job config file (YAML)")
   Path config;
 
+  @Option(names = "--report", defaultValue = "journeyflow-demo-report.html",
+      description = "Where to write the journey report at the end (HTML)")
+  Path report;
+
   @Option(names = "--timeout", defaultValue = "PT3M", description = "Give up after (ISO-8601)")
   Duration timeout;
 
@@ -87,10 +91,22 @@ public final class DemoMain implements Callable<Integer> {
       System.out.println(complete
           ? "Demo complete: every expected action, signal and dead letter arrived."
           : "Demo timed out before all expected output arrived.");
-      return complete ? 0 : 1;
+      int reported = writeReport(conf);
+      return complete && reported == 0 ? 0 : 1;
     } finally {
       job.cancel().get();
     }
+  }
+
+  /** The journey report of what the demo's job committed (scripts/report does the same). */
+  private int writeReport(Configuration conf) {
+    int rc = new CommandLine(new io.journeyflow.jobs.tools.report.ReportCli()).execute(
+        "--from", conf.get(JobOptions.JOURNEY_METRICS_TOPIC),
+        "--dead-letters", conf.get(JobOptions.DEAD_LETTER_TOPIC),
+        "--bootstrap-servers", bootstrap,
+        "--title", "Journeyflow demo",
+        "--out", report.toAbsolutePath().toString());
+    return rc; // the report command prints the path it wrote
   }
 
   private void createTopics(Configuration conf, String input) throws Exception {

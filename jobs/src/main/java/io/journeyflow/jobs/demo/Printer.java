@@ -22,6 +22,9 @@ public final class Printer {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("MMM d HH:mm").withZone(ZoneOffset.UTC);
 
+  private static final DateTimeFormatter CLOCK =
+      DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
+
   private Printer() {}
 
   public static String describe(JourneyMetrics m) {
@@ -33,8 +36,8 @@ public final class Printer {
     return String.format(
         "METRICS   %-22s %s-%s  entered %d, breakpoints %d, resolved %d, abandoned %d%n"
             + "          steps %s; decisions %s",
-        m.getRuleId(), TIME.format(m.getWindowStart()),
-        TIME.format(m.getWindowEnd()).substring(7), m.getEntered(), m.getBreakpoints(),
+        m.getRuleId(), TIME.format(m.getWindowStart()), CLOCK.format(m.getWindowEnd()),
+        m.getEntered(), m.getBreakpoints(),
         m.getResolved(), m.getAbandoned(), steps.length() == 0 ? "-" : steps,
         new TreeMap<>(m.getDecisions()));
   }

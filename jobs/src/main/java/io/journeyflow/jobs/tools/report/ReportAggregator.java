@@ -212,9 +212,14 @@ public final class ReportAggregator {
       Double p = dbl(h, "holdoutPercent");
       percent = p != null ? p : percent; // the latest window's setting
     }
-    LiftStats.Result s = LiftStats.of(treated, treatedWith, heldOut, heldOutWith);
-    return new Lift(ruleId, journey, percent, treated, treatedWith, heldOut, heldOutWith,
-        s.lift(), s.low(), s.high(), s.pValue());
+    // The job's own formulas, on the counts summed over windows.
+    io.journeyflow.jobs.analytics.Lift s =
+        io.journeyflow.jobs.analytics.Lift.of(treated, treatedWith, heldOut, heldOutWith);
+    return s == null
+        ? new Lift(ruleId, journey, percent, treated, treatedWith, heldOut, heldOutWith, null,
+            null, null, null)
+        : new Lift(ruleId, journey, percent, treated, treatedWith, heldOut, heldOutWith,
+            s.lift(), s.low(), s.high(), s.pValue());
   }
 
   /**
