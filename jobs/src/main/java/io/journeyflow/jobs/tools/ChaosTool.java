@@ -274,8 +274,12 @@ public final class ChaosTool implements Runnable {
       long lost = 0;
       long duplicated = 0;
       long extra = 0;
+      List<String> missing = new ArrayList<>();
       for (Map.Entry<String, Integer> e : want.entrySet()) {
         int g = got.getOrDefault(e.getKey(), 0);
+        if (g < e.getValue()) {
+          missing.add(e.getKey());
+        }
         lost += Math.max(0, e.getValue() - g);
         duplicated += Math.max(0, g - e.getValue());
       }
@@ -288,6 +292,12 @@ public final class ChaosTool implements Runnable {
       out.printf("%-13s expected %7d  committed %7d  lost %d  duplicated %d  extra %d%n",
           topic, wanted, total, lost, duplicated, extra);
       bad += lost + duplicated + extra > 0 ? 1 : 0;
+      if (!missing.isEmpty()) {
+        // Which records: to tell records aborted mid-stream from a job that stopped early.
+        missing.sort(null);
+        Files.write(expected.resolve(topic + ".missing"), missing);
+        out.println("  missing ids in " + expected.resolve(topic + ".missing"));
+      }
     }
     out.println(bad == 0 ? "EXACTLY ONCE: every output matches the failure-free replay"
         : "MISMATCH in " + bad + " topic(s)");
