@@ -23,13 +23,16 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  *     and its records are lost. It must also be at most the broker's {@code
  *     transaction.max.timeout.ms} (default 15 minutes), or the producer fails to start.
  * @param properties extra Kafka producer properties
+ * @param recordTimestamp the timestamp of written records (default {@link
+ *     RecordTimestamp#WRITE_TIME} when null; see there why event time is dangerous)
  */
 public record KafkaSinkSettings(
     String bootstrapServers,
     DeliveryGuarantee guarantee,
     String transactionalIdPrefix,
     Duration transactionTimeout,
-    Map<String, String> properties)
+    Map<String, String> properties,
+    RecordTimestamp recordTimestamp)
     implements Serializable {
 
   public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
@@ -52,6 +55,18 @@ public record KafkaSinkSettings(
               + transactionTimeout);
     }
     properties = properties == null ? Map.of() : Map.copyOf(properties);
+    recordTimestamp = recordTimestamp == null ? RecordTimestamp.WRITE_TIME : recordTimestamp;
+  }
+
+  /** Records stamped with their write time. */
+  public KafkaSinkSettings(
+      String bootstrapServers,
+      DeliveryGuarantee guarantee,
+      String transactionalIdPrefix,
+      Duration transactionTimeout,
+      Map<String, String> properties) {
+    this(bootstrapServers, guarantee, transactionalIdPrefix, transactionTimeout, properties,
+        null);
   }
 
   /** EXACTLY_ONCE with the default transaction timeout and no extra properties. */
@@ -59,21 +74,30 @@ public record KafkaSinkSettings(
       String bootstrapServers, String transactionalIdPrefix) {
     return new KafkaSinkSettings(
         bootstrapServers, DeliveryGuarantee.EXACTLY_ONCE, transactionalIdPrefix,
-        DEFAULT_TRANSACTION_TIMEOUT, Map.of());
+        DEFAULT_TRANSACTION_TIMEOUT, Map.of(), RecordTimestamp.WRITE_TIME);
   }
 
   public KafkaSinkSettings withGuarantee(DeliveryGuarantee guarantee) {
     return new KafkaSinkSettings(
-        bootstrapServers, guarantee, transactionalIdPrefix, transactionTimeout, properties);
+        bootstrapServers, guarantee, transactionalIdPrefix, transactionTimeout, properties,
+        recordTimestamp);
   }
 
   public KafkaSinkSettings withTransactionTimeout(Duration transactionTimeout) {
     return new KafkaSinkSettings(
-        bootstrapServers, guarantee, transactionalIdPrefix, transactionTimeout, properties);
+        bootstrapServers, guarantee, transactionalIdPrefix, transactionTimeout, properties,
+        recordTimestamp);
   }
 
   public KafkaSinkSettings withProperties(Map<String, String> properties) {
     return new KafkaSinkSettings(
-        bootstrapServers, guarantee, transactionalIdPrefix, transactionTimeout, properties);
+        bootstrapServers, guarantee, transactionalIdPrefix, transactionTimeout, properties,
+        recordTimestamp);
+  }
+
+  public KafkaSinkSettings withRecordTimestamp(RecordTimestamp recordTimestamp) {
+    return new KafkaSinkSettings(
+        bootstrapServers, guarantee, transactionalIdPrefix, transactionTimeout, properties,
+        recordTimestamp);
   }
 }

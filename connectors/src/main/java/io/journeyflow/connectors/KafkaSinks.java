@@ -34,7 +34,7 @@ public final class KafkaSinks {
         KafkaSink.<T>builder()
             .setBootstrapServers(s.bootstrapServers())
             .setDeliveryGuarantee(s.guarantee())
-            .setRecordSerializer(new AvroRecordSerializer<>(topic, key))
+            .setRecordSerializer(new AvroRecordSerializer<>(topic, key, s.recordTimestamp()))
             .setProperty(
                 ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
                 Long.toString(s.transactionTimeout().toMillis()));
@@ -60,12 +60,14 @@ public final class KafkaSinks {
 
     private final String topic;
     private final KeyExtractor<T> key;
+    private final RecordTimestamp recordTimestamp;
     // Built on first use from the record's own model, which knows its logical types (Instant).
     private transient BinaryMessageEncoder<T> encoder;
 
-    AvroRecordSerializer(String topic, KeyExtractor<T> key) {
+    AvroRecordSerializer(String topic, KeyExtractor<T> key, RecordTimestamp recordTimestamp) {
       this.topic = topic;
       this.key = key;
+      this.recordTimestamp = recordTimestamp;
     }
 
     @Override
@@ -75,7 +77,8 @@ public final class KafkaSinks {
       return new ProducerRecord<>(
           topic,
           null,
-          timestamp,
+          // null: the producer stamps the write time.
+          recordTimestamp == RecordTimestamp.EVENT_TIME ? timestamp : null,
           k == null ? null : k.getBytes(StandardCharsets.UTF_8),
           encode(record));
     }

@@ -130,7 +130,8 @@ class KafkaConnectorsTest {
   @Test
   void sinkRecordsAreKeyedUtf8AndValuedInSingleObjectEncoding() throws Exception {
     KafkaSinks.AvroRecordSerializer<CustomerEvent> serializer =
-        new KafkaSinks.AvroRecordSerializer<>("out", e -> e.getIdentities().get("customerId"));
+        new KafkaSinks.AvroRecordSerializer<>(
+            "out", e -> e.getIdentities().get("customerId"), RecordTimestamp.EVENT_TIME);
     CustomerEvent event = EventDecoderTest.event("e-9");
     event.getIdentities().put("customerId", "cüstomer");
     ProducerRecord<byte[], byte[]> record = serializer.serialize(event, null, 1234L);
@@ -145,7 +146,30 @@ class KafkaConnectorsTest {
     assertThat(shipped.serialize(event, null, null).value()).isEqualTo(record.value());
 
     KafkaSinks.AvroRecordSerializer<CustomerEvent> unkeyed =
-        new KafkaSinks.AvroRecordSerializer<>("out", e -> null);
+        new KafkaSinks.AvroRecordSerializer<>("out", e -> null, RecordTimestamp.EVENT_TIME);
     assertThat(unkeyed.serialize(event, null, null).key()).isNull();
+  }
+
+  /**
+   * Brokers delete records whose timestamp is older than the retention: output decided on old
+   * events (a replay of history) must not carry their event time unless asked to.
+   */
+  @Test
+  void sinkRecordsCarryTheWriteTimeUnlessEventTimeIsAskedFor() {
+    KafkaSinkSettings s = KafkaSinkSettings.exactlyOnce("k:1", "job-1");
+    assertThat(s.recordTimestamp()).isEqualTo(RecordTimestamp.WRITE_TIME);
+    assertThat(new KafkaSinkSettings("k:1", null, "p", null, null, null).recordTimestamp())
+        .isEqualTo(RecordTimestamp.WRITE_TIME);
+    CustomerEvent event = EventDecoderTest.event("e-10");
+    long monthsAgo = 1_000L;
+    assertThat(new KafkaSinks.AvroRecordSerializer<CustomerEvent>(
+            "out", e -> null, s.recordTimestamp())
+        .serialize(event, null, monthsAgo).timestamp())
+        .as("null: the producer stamps the time of writing")
+        .isNull();
+    assertThat(new KafkaSinks.AvroRecordSerializer<CustomerEvent>(
+            "out", e -> null, s.withRecordTimestamp(RecordTimestamp.EVENT_TIME).recordTimestamp())
+        .serialize(event, null, monthsAgo).timestamp())
+        .isEqualTo(monthsAgo);
   }
 }

@@ -40,12 +40,22 @@ public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback 
   private static final AtomicInteger TOPICS = new AtomicInteger();
   private static final Duration POLL = Duration.ofMillis(100);
 
+  private final Map<String, String> brokerProperties;
   private KafkaClusterTestKit cluster;
   private KafkaProducer<String, byte[]> producer;
 
+  public EmbeddedKafka() {
+    this(Map.of());
+  }
+
+  /** With extra broker properties, which win over the defaults below. */
+  public EmbeddedKafka(Map<String, String> brokerProperties) {
+    this.brokerProperties = Map.copyOf(brokerProperties);
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
-    cluster =
+    KafkaClusterTestKit.Builder builder =
         new KafkaClusterTestKit.Builder(
                 new TestKitNodes.Builder()
                     .setCombined(true)
@@ -65,8 +75,9 @@ public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback 
             // Above the sinks' default transaction timeout (15 min), so tests can use it.
             .setConfigProp("transaction.max.timeout.ms", "3600000")
             // Tests create their topics: a typo in a topic name must not pass silently.
-            .setConfigProp("auto.create.topics.enable", "false")
-            .build();
+            .setConfigProp("auto.create.topics.enable", "false");
+    brokerProperties.forEach(builder::setConfigProp);
+    cluster = builder.build();
     cluster.format();
     cluster.startup();
     cluster.waitForReadyBrokers();

@@ -1,5 +1,6 @@
 package io.journeyflow.jobs.config;
 
+import io.journeyflow.connectors.RecordTimestamp;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -173,6 +174,18 @@ public final class JobOptions {
               "Kafka transaction timeout. Must exceed the checkpoint interval plus the longest"
                   + " expected checkpoint and recovery time, and be at most the broker's"
                   + " transaction.max.timeout.ms.");
+
+  public static final ConfigOption<RecordTimestamp> RECORD_TIMESTAMP =
+      ConfigOptions.key("journeyflow.output.record-timestamp")
+          .enumType(RecordTimestamp.class)
+          .defaultValue(RecordTimestamp.WRITE_TIME)
+          .withDescription(
+              "Timestamp of the records written to Kafka: WRITE_TIME (the time of writing) or"
+                  + " EVENT_TIME (the event time they were decided on, also in the payload)."
+                  + " Brokers delete records older than a topic's retention.ms (7 days by"
+                  + " default), so EVENT_TIME output of a replay or backfill of older events is"
+                  + " deleted soon after it is committed; use it only where retention covers"
+                  + " the data's age.");
 
   public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
       ConfigOptions.key("journeyflow.watermark.out-of-orderness")

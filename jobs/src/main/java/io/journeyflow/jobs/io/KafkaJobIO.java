@@ -132,7 +132,8 @@ public final class KafkaJobIO implements JobIO {
         guarantee(config.get(JobOptions.DELIVERY_GUARANTEE)),
         config.get(JobOptions.TRANSACTIONAL_ID_PREFIX),
         config.get(JobOptions.TRANSACTION_TIMEOUT),
-        JobOptions.kafkaProperties(config));
+        JobOptions.kafkaProperties(config),
+        config.get(JobOptions.RECORD_TIMESTAMP));
   }
 
   static DeliveryGuarantee guarantee(String value) {
