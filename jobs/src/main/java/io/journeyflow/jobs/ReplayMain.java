@@ -13,6 +13,7 @@ import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
@@ -74,6 +75,12 @@ public final class ReplayMain implements Callable<Integer> {
     conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.STREAMING);
     if (!conf.contains(CoreOptions.DEFAULT_PARALLELISM)) {
       conf.set(CoreOptions.DEFAULT_PARALLELISM, 2);
+    }
+    // JobManager and TaskManager share this JVM: a missed heartbeat only means a starved
+    // machine, and failing a replay (which has no checkpoints to restart from) for it would
+    // throw away minutes of work. Seen with a 2M-event replay at load average 15.
+    if (!conf.contains(HeartbeatManagerOptions.HEARTBEAT_TIMEOUT)) {
+      conf.set(HeartbeatManagerOptions.HEARTBEAT_TIMEOUT, java.time.Duration.ofMinutes(10));
     }
   }
 }
