@@ -24,8 +24,10 @@ import java.util.Set;
  * <p>Mirrored CEP behaviour: every event of the first step starts a partial match; a relaxed
  * slot takes the first event its condition accepts and ignores the others; a strict slot takes
  * the very next event or the partial match dies; an absence between two steps kills the partial
- * match while it waits for the next step (a strict one only on the very next event); an absence
- * at the end makes a completed chain pending until the window passes. Before the events of a
+ * match while it waits for the next step (a strict one only on the very next event), and a
+ * relaxed one also while it waits for the second and later repeats of a {@code times} step
+ * before it (CEP's times states carry the following absence's stop edge); an absence at the
+ * end makes a completed chain pending until the window passes. Before the events of a
  * timestamp, and on each watermark, partial matches with {@code t - start >= within} are dropped
  * (pending ones become matches). A completed match is emitted only when no partial match started
  * earlier; each emitted match drops every partial and held match that started at or before its
@@ -85,11 +87,16 @@ public final class FastRule implements Serializable {
         continue;
       }
       int times = step.timesFrom() == null ? 1 : step.timesFrom();
+      // CEP's times states: the absence after the step already stops the later repeats.
+      StepMatcher following = i + 1 < steps.size() && steps.get(i + 1).absent()
+          && steps.get(i + 1).contiguity() != StepSpec.Contiguity.STRICT
+          ? StepMatcher.of(rule, i + 1) : null;
       for (int r = 0; r < times; r++) {
         // Repeats follow each other like the step follows its predecessor (consecutive for
         // strict); only the first repeat waits under the absence before the step.
-        slots.add(new Slot(step.name(), matcher, strict, r == 0 ? guard : null,
-            r == 0 && guardNextOnly));
+        slots.add(r == 0
+            ? new Slot(step.name(), matcher, strict, guard, guardNextOnly)
+            : new Slot(step.name(), matcher, strict, following, false));
       }
       guard = null;
       guardNextOnly = false;
