@@ -41,6 +41,13 @@ final class PartialMatch implements Serializable {
         event.getEventId(), true);
   }
 
+  /** A partial match read back from state. */
+  static PartialMatch restore(List<CustomerEvent> events, long startTs, long lastTs,
+      boolean fresh) {
+    return new PartialMatch(events, startTs, events.get(0).getEventId(), lastTs,
+        events.get(events.size() - 1).getEventId(), fresh);
+  }
+
   PartialMatch take(CustomerEvent event, long timestamp) {
     List<CustomerEvent> more = new ArrayList<>(events.size() + 1);
     more.addAll(events);
