@@ -71,7 +71,7 @@ final class CepReference implements StreamRunner {
     }
   }
 
-  /** A match as text: customer, then step:eventId in step order. */
+  /** A match as text: customer, rule, then step=eventId in step order. */
   static final class Describe extends PatternProcessFunction<CustomerEvent, String> {
     private final Rule rule;
 
@@ -89,7 +89,8 @@ final class CepReference implements StreamRunner {
   static String describe(Rule rule, Map<String, List<CustomerEvent>> match) {
     List<MatchedEvent> events = MatchOrder.order(rule, match);
     StringBuilder s = new StringBuilder(
-        events.get(0).getEvent().getIdentities().get("customerId")).append(':');
+        events.get(0).getEvent().getIdentities().get("customerId")).append(": ")
+        .append(rule.id());
     for (MatchedEvent m : events) {
       s.append(' ').append(m.getStep()).append('=').append(m.getEvent().getEventId());
     }

@@ -54,7 +54,7 @@ class FastRuleDifferentialTest {
       assertThat(FastRuleSupport.unsupported(rule)).as(yaml).isEmpty();
       long seed = random.nextLong();
       int found = compare(rule, yaml,
-          RandomStreams.generate(new Random(seed), STREAM_TYPES, 3, EVENTS), "seed " + seed);
+          RandomStreams.generate(new Random(seed), STREAM_TYPES, 3, EVENTS), "seed " + seed, false);
       matches += found;
       withAbsence += rule.steps().stream().anyMatch(s -> s.absent()) && found > 0 ? 1 : 0;
       compared++;
@@ -73,8 +73,30 @@ class FastRuleDifferentialTest {
       types.add("page.viewed");
       for (int i = 0; i < 5; i++) {
         long seed = random.nextLong();
-        compare(rule, rule.id(), starterStream(new Random(seed), types), "seed " + seed);
+        compare(rule, rule.id(), starterStream(new Random(seed), types), "seed " + seed,
+            false);
       }
+    }
+  }
+
+  @Test
+  void allStarterRulesInOneFunction() throws Exception {
+    List<Rule> rules = RuleLoader.load(RULES).rules();
+    List<FastRule> fast = new ArrayList<>();
+    List<String> types = new ArrayList<>(List.of("page.viewed"));
+    for (Rule rule : rules) {
+      fast.add(FastRule.compile(rule).orElseThrow());
+      rule.steps().forEach(s -> types.addAll(s.eventTypes()));
+    }
+    Random random = new Random(11L);
+    for (int i = 0; i < 4; i++) {
+      List<RandomStreams.Item> items = starterStream(random, types);
+      Map<String, List<String>> cep = new TreeMap<>();
+      for (Rule rule : rules) {
+        cep.putAll(run(new CepReference(rule), items));
+      }
+      assertThat(run(new FunctionReference(fast, i == 0, i == 0 ? 8 : 0), items))
+          .as("stream %d", i).isEqualTo(cep);
     }
   }
 
@@ -92,7 +114,7 @@ class FastRuleDifferentialTest {
         }
       }
       items.add(new RandomStreams.Item(null, Long.MAX_VALUE));
-      compare(rule, rule.id(), items, file.getFileName().toString());
+      compare(rule, rule.id(), items, file.getFileName().toString(), true);
     }
   }
 
@@ -124,12 +146,14 @@ class FastRuleDifferentialTest {
 
   /** Runs both and requires the same matches per customer and watermark; returns how many. */
   private static int compare(Rule rule, String what, List<RandomStreams.Item> items,
-      String input) throws Exception {
+      String input, boolean rocksDb) throws Exception {
     FastRule fast = FastRule.compile(rule).orElseThrow(
         () -> new AssertionError("not supported: " + FastRuleSupport.unsupported(rule)));
     Map<String, List<String>> cep = run(new CepReference(rule), items);
     Map<String, List<String>> mine = run(new FastReference(fast, false), items);
     assertThat(mine).as("%s\n%s", what, input).isEqualTo(cep);
+    assertThat(run(new FunctionReference(List.of(fast), rocksDb, rocksDb ? 8 : 0), items))
+        .as("FastRuleFunction: %s\n%s", what, input).isEqualTo(cep);
     if (!fast.seesEveryEvent()) {
       // What the job does for such rules: feed them only the types they name.
       assertThat(run(new FastReference(fast, true), items)).as("routed: %s\n%s", what, input)
@@ -150,9 +174,10 @@ class FastRuleDifferentialTest {
         }
         step++;
         for (String match : runner.watermark(item.watermark())) {
-          String customer = match.substring(0, match.indexOf(':'));
-          byCustomer.computeIfAbsent(customer, k -> new ArrayList<>())
-              .add("w" + step + match.substring(match.indexOf(':')));
+          // Customer and rule: one operator per rule (CEP) or one for all (the function).
+          String key = match.substring(0, match.indexOf(' ', match.indexOf(':') + 2));
+          byCustomer.computeIfAbsent(key, k -> new ArrayList<>())
+              .add("w" + step + match.substring(key.length()));
         }
       }
     }
