@@ -10,6 +10,7 @@ import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.internal.MatchedEvent;
 import io.journeyflow.schema.internal.RuleMatch;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +18,8 @@ import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroSerializer;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -34,6 +34,10 @@ import org.apache.flink.util.Collector;
  * (timestamp, then event id) to the rules that look at them, then event time advances to the
  * watermark; an event-time timer at each partial match's window end makes timeouts and
  * absences fire at the same watermark as in CEP.
+ *
+ * <p>The rule states are one map per customer, keyed by rule version, holding only non-empty
+ * states: a timer reads them all in one scan (RocksDB: one prefix seek) and writes back only
+ * those that changed. Entries of rule versions no longer deployed are dropped on that scan.
  */
 public final class FastRuleFunction
     extends KeyedProcessFunction<String, CustomerEvent, RuleMatch> {
@@ -45,8 +49,14 @@ public final class FastRuleFunction
   /** Event types any rule looks at; null when some rule must see every event. */
   private final Set<String> types;
 
+  /** State names: part of the savepoint contract of the fast path. */
+  public static final String BUFFER = "fast-buffer";
+  public static final String RULE_STATES = "fast-rules";
+
   private transient MapState<Long, List<CustomerEvent>> buffer;
-  private transient List<ValueState<RuleState>> states;
+  private transient MapState<String, RuleState> states;
+  /** Each rule's key in {@link #states}: a new version starts with fresh partial matches. */
+  private transient Map<String, Integer> ruleIndex;
   private transient Counter[] matches;
 
   public FastRuleFunction(List<FastRule> rules, CustomerKeys keys) {
@@ -63,15 +73,16 @@ public final class FastRuleFunction
 
   @Override
   public void open(OpenContext openContext) {
-    buffer = getRuntimeContext().getMapState(new MapStateDescriptor<>("fast-buffer",
+    buffer = getRuntimeContext().getMapState(new MapStateDescriptor<>(BUFFER,
         Types.LONG, new ListTypeInfo<>(new AvroTypeInfo<>(CustomerEvent.class))));
-    states = new ArrayList<>(rules.size());
+    states = getRuntimeContext().getMapState(new MapStateDescriptor<>(RULE_STATES,
+        StringSerializer.INSTANCE,
+        new RuleStateSerializer(new AvroSerializer<>(CustomerEvent.class))));
+    ruleIndex = new HashMap<>();
     matches = new Counter[rules.size()];
     for (int i = 0; i < rules.size(); i++) {
       Rule rule = rules.get(i).rule();
-      states.add(getRuntimeContext().getState(new ValueStateDescriptor<>(
-          Uids.fastRuleState(rule.id(), rule.version()),
-          new RuleStateSerializer(new AvroSerializer<>(CustomerEvent.class)))));
+      ruleIndex.put(Uids.fastRuleState(rule.id(), rule.version()), i);
       matches[i] = JobMetrics.group(getRuntimeContext()).addGroup("rule", rule.id())
           .counter(JobMetrics.MATCHES);
     }
@@ -101,7 +112,12 @@ public final class FastRuleFunction
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<RuleMatch> out)
       throws Exception {
     long watermark = ctx.timerService().currentWatermark();
-    RuleState[] loaded = new RuleState[rules.size()];
+    RuleState[] loaded = loadAll();
+    boolean[] stored = new boolean[rules.size()];
+    for (int i = 0; i < rules.size(); i++) {
+      stored[i] = loaded[i] != null;
+    }
+    boolean[] changed = new boolean[rules.size()];
     for (long ts : due(watermark)) {
       List<CustomerEvent> events = buffer.get(ts);
       events.sort(new EventOrder());
@@ -111,9 +127,12 @@ public final class FastRuleFunction
           if (!rule.seesEveryEvent() && !rule.eventTypes().contains(event.getEventType())) {
             continue;
           }
-          RuleState state = load(loaded, i);
-          emit(i, rule.process(state, event, ts), out);
-          if (rule.windowMillis() > 0 && !state.isEmpty()) {
+          if (loaded[i] == null) {
+            loaded[i] = new RuleState();
+          }
+          emit(i, rule.process(loaded[i], event, ts), out);
+          changed[i] = true;
+          if (rule.windowMillis() > 0 && !loaded[i].isEmpty()) {
             // A partial match that started here ends its window then (a no-op otherwise).
             ctx.timerService().registerEventTimeTimer(ts + rule.windowMillis());
           }
@@ -122,21 +141,47 @@ public final class FastRuleFunction
       buffer.remove(ts);
     }
     for (int i = 0; i < rules.size(); i++) {
-      RuleState state = loaded[i] != null || rules.get(i).windowMillis() <= 0 ? loaded[i]
-          : load(loaded, i);
-      if (state != null) {
-        emit(i, rules.get(i).advanceTime(state, watermark), out);
+      if (loaded[i] == null) {
+        continue;
       }
-    }
-    for (int i = 0; i < rules.size(); i++) {
-      if (loaded[i] != null) {
+      int before = loaded[i].size();
+      List<Map<String, List<CustomerEvent>>> found = rules.get(i).advanceTime(loaded[i],
+          watermark);
+      changed[i] |= before != loaded[i].size();
+      emit(i, found, out);
+      if (changed[i]) {
+        Rule rule = rules.get(i).rule();
+        String key = Uids.fastRuleState(rule.id(), rule.version());
         if (loaded[i].isEmpty()) {
-          states.get(i).clear();
+          if (stored[i]) {
+            states.remove(key);
+          }
         } else {
-          states.get(i).update(loaded[i]);
+          states.put(key, loaded[i]);
         }
       }
     }
+  }
+
+  /** The customer's non-empty rule states, by rule; drops those of retired rule versions. */
+  private RuleState[] loadAll() throws Exception {
+    RuleState[] loaded = new RuleState[rules.size()];
+    List<String> retired = null;
+    for (Map.Entry<String, RuleState> e : states.entries()) {
+      Integer i = ruleIndex.get(e.getKey());
+      if (i != null) {
+        loaded[i] = e.getValue();
+      } else {
+        retired = retired == null ? new ArrayList<>() : retired;
+        retired.add(e.getKey());
+      }
+    }
+    if (retired != null) {
+      for (String key : retired) {
+        states.remove(key);
+      }
+    }
+    return loaded;
   }
 
   /** Buffered timestamps the watermark has passed, oldest first. */
@@ -149,14 +194,6 @@ public final class FastRuleFunction
     }
     due.sort(null);
     return due;
-  }
-
-  private RuleState load(RuleState[] loaded, int i) throws Exception {
-    if (loaded[i] == null) {
-      RuleState state = states.get(i).value();
-      loaded[i] = state == null ? new RuleState() : state;
-    }
-    return loaded[i];
   }
 
   private void emit(int i, List<Map<String, List<CustomerEvent>>> found,
