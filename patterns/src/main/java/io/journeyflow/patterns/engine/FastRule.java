@@ -142,7 +142,10 @@ public final class FastRule implements Serializable {
       place(PartialMatch.start(event, timestamp), next, potential);
     }
     next.sort(PartialMatch::byStart);
-    state.partials = next;
+    if (!sameElements(next, state.partials)) {
+      state.partials = next;
+      state.changes++;
+    }
     release(state, potential, out);
     return out;
   }
@@ -170,6 +173,7 @@ public final class FastRule implements Serializable {
       return Collections.emptyList();
     }
     state.partials = keep;
+    state.changes++;
     List<Map<String, List<CustomerEvent>>> out = new ArrayList<>();
     release(state, potential, out);
     return out;
@@ -228,7 +232,22 @@ public final class FastRule implements Serializable {
       completed = prune(completed, match);
       out.add(materialize(match));
     }
-    state.completed = completed;
+    if (!sameElements(completed, state.completed)) {
+      state.completed = completed;
+      state.changes++;
+    }
+  }
+
+  private static boolean sameElements(List<PartialMatch> a, List<PartialMatch> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (a.get(i) != b.get(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Skip past last event: nothing that started at or before the match's last event goes on. */

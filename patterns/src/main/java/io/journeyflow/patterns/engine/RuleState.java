@@ -15,6 +15,13 @@ public final class RuleState implements Serializable {
 
   List<PartialMatch> partials = new ArrayList<>();
   List<PartialMatch> completed = new ArrayList<>();
+  /** Counts changes (not stored): callers write the state back only if it moved. */
+  transient int changes;
+
+  /** How often this object changed since it was created or read. */
+  public int changes() {
+    return changes;
+  }
 
   public boolean isEmpty() {
     return partials.isEmpty() && completed.isEmpty();
@@ -23,6 +30,22 @@ public final class RuleState implements Serializable {
   /** Open partial matches, completed ones held back included. */
   public int size() {
     return partials.size() + completed.size();
+  }
+
+  /**
+   * The first event time at which advancing time can change this state: when the earliest
+   * partial match's window ends (held completed matches only move when partial matches do).
+   * Long.MAX_VALUE without partial matches or without a window.
+   */
+  public long nextDeadline(long windowMillis) {
+    if (windowMillis <= 0) {
+      return Long.MAX_VALUE;
+    }
+    long min = Long.MAX_VALUE;
+    for (PartialMatch p : partials) {
+      min = Math.min(min, p.startTs);
+    }
+    return min == Long.MAX_VALUE ? min : min + windowMillis;
   }
 
   /** The earliest start timestamp of anything kept, or Long.MAX_VALUE when empty. */
