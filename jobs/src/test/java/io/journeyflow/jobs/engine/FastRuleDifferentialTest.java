@@ -65,6 +65,37 @@ class FastRuleDifferentialTest {
   }
 
   @Test
+  void randomRulesTogetherInOneFunction() throws Exception {
+    Random random = new Random(SEED + 1);
+    int id = 0;
+    for (int group = 0; group < 10; group++) {
+      List<Rule> rules = new ArrayList<>();
+      StringBuilder yamls = new StringBuilder();
+      while (rules.size() < 5) {
+        String yaml = RandomRules.yaml(random, id++);
+        try {
+          rules.add(RuleLoader.parse("gen.yaml", yaml));
+          yamls.append(yaml).append("---\n");
+        } catch (RuleValidationException e) {
+          // not a valid rule: draw another
+        }
+      }
+      long seed = random.nextLong();
+      List<RandomStreams.Item> items =
+          RandomStreams.generate(new Random(seed), STREAM_TYPES, 3, EVENTS);
+      Map<String, List<String>> cep = new TreeMap<>();
+      List<FastRule> fast = new ArrayList<>();
+      for (Rule rule : rules) {
+        cep.putAll(run(new CepReference(rule), items));
+        fast.add(FastRule.compile(rule).orElseThrow());
+      }
+      // Strict and relaxed rules share one buffer and one timer per customer here.
+      assertThat(run(new FunctionReference(fast, false, 0), items))
+          .as("%s\nseed %d", yamls, seed).isEqualTo(cep);
+    }
+  }
+
+  @Test
   void starterRulesOnRandomStreams() throws Exception {
     Random random = new Random(7L);
     for (Rule rule : RuleLoader.load(RULES).rules()) {
