@@ -31,7 +31,7 @@ public final class BenchMain implements Callable<Integer> {
   List<Integer> naiveRules;
 
   @Option(names = "--fast-rules", split = ",",
-      description = "Rule counts of the full job with journeyflow.rules.fast-path on (default none)")
+      description = "Rule counts of the full job with journeyflow.rules.fast-path on")
   List<Integer> fastRules;
 
   @Option(names = "--events", description = "Events per data set")

@@ -66,7 +66,7 @@ public final class FastRuleFunction
   private transient String[] keyOf;
   /** Entries read by {@link #readIndex()}, to notice retired ones it dropped. */
   private transient int indexSize;
-  /** Each rule's key in {@link #states}: a new version starts with fresh partial matches. */
+  /** The rule of each key (rule version): keys of other versions are retired. */
   private transient Map<String, Integer> ruleIndex;
   private transient Counter[] matches;
 

@@ -36,6 +36,8 @@ class FastRuleDifferentialTest {
   private static final int RULES_COMPARED = Integer.getInteger("fastpath.rules", 100);
   private static final long SEED = Long.getLong("fastpath.seed", 20261202L);
   private static final int EVENTS = Integer.getInteger("fastpath.events", 120);
+  /** {@code -Dfastpath.rocksdb=true}: random rules' functions on RocksDB, restored often. */
+  private static final boolean ROCKSDB = Boolean.getBoolean("fastpath.rocksdb");
 
   @Test
   void randomRulesOnRandomStreams() throws Exception {
@@ -54,7 +56,7 @@ class FastRuleDifferentialTest {
       assertThat(FastRuleSupport.unsupported(rule)).as(yaml).isEmpty();
       long seed = random.nextLong();
       int found = compare(rule, yaml,
-          RandomStreams.generate(new Random(seed), STREAM_TYPES, 3, EVENTS), "seed " + seed, false);
+          RandomStreams.generate(new Random(seed), STREAM_TYPES, 3, EVENTS), "seed " + seed, ROCKSDB);
       matches += found;
       withAbsence += rule.steps().stream().anyMatch(s -> s.absent()) && found > 0 ? 1 : 0;
       compared++;
@@ -90,7 +92,7 @@ class FastRuleDifferentialTest {
         fast.add(FastRule.compile(rule).orElseThrow());
       }
       // Strict and relaxed rules share one buffer and one timer per customer here.
-      assertThat(run(new FunctionReference(fast, false, 0), items))
+      assertThat(run(new FunctionReference(fast, ROCKSDB, ROCKSDB ? 3 : 0), items))
           .as("%s\nseed %d", yamls, seed).isEqualTo(cep);
     }
   }
@@ -183,7 +185,7 @@ class FastRuleDifferentialTest {
     Map<String, List<String>> cep = run(new CepReference(rule), items);
     Map<String, List<String>> mine = run(new FastReference(fast, false), items);
     assertThat(mine).as("%s\n%s", what, input).isEqualTo(cep);
-    assertThat(run(new FunctionReference(List.of(fast), rocksDb, rocksDb ? 8 : 0), items))
+    assertThat(run(new FunctionReference(List.of(fast), rocksDb, rocksDb ? 3 : 0), items))
         .as("FastRuleFunction: %s\n%s", what, input).isEqualTo(cep);
     if (!fast.seesEveryEvent()) {
       // What the job does for such rules: feed them only the types they name.
