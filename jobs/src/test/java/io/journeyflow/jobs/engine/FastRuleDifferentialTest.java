@@ -56,7 +56,8 @@ class FastRuleDifferentialTest {
       assertThat(FastRuleSupport.unsupported(rule)).as(yaml).isEmpty();
       long seed = random.nextLong();
       int found = compare(rule, yaml,
-          RandomStreams.generate(new Random(seed), STREAM_TYPES, 3, EVENTS), "seed " + seed, ROCKSDB);
+          RandomStreams.generate(new Random(seed), STREAM_TYPES, 3, EVENTS), "seed " + seed,
+          ROCKSDB);
       matches += found;
       withAbsence += rule.steps().stream().anyMatch(s -> s.absent()) && found > 0 ? 1 : 0;
       compared++;
