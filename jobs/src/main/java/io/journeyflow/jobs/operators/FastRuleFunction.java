@@ -10,7 +10,6 @@ import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.internal.MatchedEvent;
 import io.journeyflow.schema.internal.RuleMatch;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -18,13 +17,12 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
+import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.api.java.typeutils.MapTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroSerializer;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -37,7 +35,7 @@ import org.apache.flink.util.Collector;
  * (events wait for the watermark, as in CEP's operator) and one small {@link RuleState} per
  * customer and rule. When the watermark passes buffered events they are fed in CEP's order
  * (timestamp, then event id) to the rules that look at them, then event time advances to the
- * watermark; an event-time timer at each rule's earliest window end makes timeouts and
+ * watermark; an event-time timer at each partial match's window end makes timeouts and
  * absences fire at the same watermark as in CEP.
  *
  * <p>The rule states are one map per customer, keyed by rule version, holding only non-empty
@@ -51,10 +49,6 @@ public final class FastRuleFunction
 
   private static final long serialVersionUID = 1L;
 
-  private static final Comparator<CustomerEvent> ORDER =
-      Comparator.<CustomerEvent>comparingLong(e -> e.getOccurredAt().toEpochMilli())
-          .thenComparing(new EventOrder()::compare);
-
   private final List<FastRule> rules;
   private final CustomerKeys keys;
   /** Event types any rule looks at; null when some rule must see every event. */
@@ -65,7 +59,7 @@ public final class FastRuleFunction
   public static final String RULE_STATES = "fast-rules";
   public static final String INDEX = "fast-index";
 
-  private transient ListState<CustomerEvent> buffer;
+  private transient MapState<Long, List<CustomerEvent>> buffer;
   private transient MapState<String, RuleState> states;
   private transient ValueState<Map<String, Long>> index;
   /** Each rule's key in {@link #states} and {@link #index}. */
@@ -90,8 +84,8 @@ public final class FastRuleFunction
 
   @Override
   public void open(OpenContext openContext) {
-    buffer = getRuntimeContext().getListState(new ListStateDescriptor<>(BUFFER,
-        new AvroTypeInfo<>(CustomerEvent.class)));
+    buffer = getRuntimeContext().getMapState(new MapStateDescriptor<>(BUFFER,
+        Types.LONG, new ListTypeInfo<>(new AvroTypeInfo<>(CustomerEvent.class))));
     states = getRuntimeContext().getMapState(new MapStateDescriptor<>(RULE_STATES,
         StringSerializer.INSTANCE,
         new RuleStateSerializer(new AvroSerializer<>(CustomerEvent.class))));
@@ -112,18 +106,21 @@ public final class FastRuleFunction
   @Override
   public void processElement(CustomerEvent event, Context ctx, Collector<RuleMatch> out)
       throws Exception {
-    long watermark = ctx.timerService().currentWatermark();
+    long ts = ctx.timestamp();
     // CEP drops what is not after the watermark; ingest has dead-lettered such events already.
-    if (ctx.timestamp() <= watermark) {
+    if (ts <= ctx.timerService().currentWatermark()) {
       return;
     }
     if (types != null && !types.contains(event.getEventType())) {
       return;
     }
-    // An append without a read (RocksDB merge); like CEP, one timer for the next watermark
-    // serves every event of the customer that arrives before it.
-    buffer.add(event);
-    ctx.timerService().registerEventTimeTimer(watermark + 1);
+    List<CustomerEvent> at = buffer.get(ts);
+    if (at == null) {
+      at = new ArrayList<>(1);
+      ctx.timerService().registerEventTimeTimer(ts);
+    }
+    at.add(event);
+    buffer.put(ts, at);
   }
 
   @Override
@@ -135,20 +132,28 @@ public final class FastRuleFunction
     RuleState[] loaded = new RuleState[rules.size()];
     boolean[] stored = new boolean[rules.size()];
     boolean[] touched = new boolean[rules.size()];
-    for (CustomerEvent event : due(watermark, ctx)) {
-      long ts = event.getOccurredAt().toEpochMilli();
-      for (int i = 0; i < rules.size(); i++) {
-        FastRule rule = rules.get(i);
-        if (!rule.seesEveryEvent() && !rule.eventTypes().contains(event.getEventType())) {
-          continue;
+    for (long ts : due(watermark)) {
+      List<CustomerEvent> events = buffer.get(ts);
+      events.sort(new EventOrder());
+      for (CustomerEvent event : events) {
+        for (int i = 0; i < rules.size(); i++) {
+          FastRule rule = rules.get(i);
+          if (!rule.seesEveryEvent() && !rule.eventTypes().contains(event.getEventType())) {
+            continue;
+          }
+          if (!touched[i]) {
+            touched[i] = true;
+            stored[i] = deadlines.containsKey(keyOf[i]);
+            loaded[i] = stored[i] ? states.get(keyOf[i]) : new RuleState();
+          }
+          emit(i, rule.process(loaded[i], event, ts), out);
+          if (rule.windowMillis() > 0 && !loaded[i].isEmpty()) {
+            // A partial match that started here ends its window then (a no-op otherwise).
+            ctx.timerService().registerEventTimeTimer(ts + rule.windowMillis());
+          }
         }
-        if (!touched[i]) {
-          touched[i] = true;
-          stored[i] = deadlines.containsKey(keyOf[i]);
-          loaded[i] = stored[i] ? states.get(keyOf[i]) : new RuleState();
-        }
-        emit(i, rule.process(loaded[i], event, ts), out);
       }
+      buffer.remove(ts);
     }
     for (int i = 0; i < rules.size(); i++) {
       Long deadline = deadlines.get(keyOf[i]);
@@ -171,13 +176,7 @@ public final class FastRuleFunction
       } else if (!stored[i] || loaded[i].changes() > 0) {
         states.put(keyOf[i], loaded[i]);
         Long next = loaded[i].nextDeadline(rule.windowMillis());
-        if (!next.equals(deadlines.put(keyOf[i], next))) {
-          indexChanged = true;
-          if (next != Long.MAX_VALUE) {
-            // Only the earliest window end of a rule can change its state without an event.
-            ctx.timerService().registerEventTimeTimer(next);
-          }
-        }
+        indexChanged |= !next.equals(deadlines.put(keyOf[i], next));
       }
     }
     if (indexChanged || deadlines.size() != indexSize) {
@@ -204,33 +203,15 @@ public final class FastRuleFunction
     return deadlines;
   }
 
-  /**
-   * The buffered events the watermark has passed, in CEP's order (timestamp, then event id);
-   * the others stay buffered, with a timer for the next watermark. Event time is the event's
-   * {@code occurredAt}, which is what the job's watermark strategy assigns.
-   */
-  private List<CustomerEvent> due(long watermark, OnTimerContext ctx) throws Exception {
-    List<CustomerEvent> due = new ArrayList<>();
-    List<CustomerEvent> later = new ArrayList<>();
-    Iterable<CustomerEvent> buffered = buffer.get();
-    if (buffered == null) {
-      return due;
+  /** Buffered timestamps the watermark has passed, oldest first. */
+  private List<Long> due(long watermark) throws Exception {
+    List<Long> due = new ArrayList<>();
+    for (Long ts : buffer.keys()) {
+      if (ts <= watermark) {
+        due.add(ts);
+      }
     }
-    for (CustomerEvent e : buffered) {
-      (e.getOccurredAt().toEpochMilli() <= watermark ? due : later).add(e);
-    }
-    if (!later.isEmpty()) {
-      ctx.timerService().registerEventTimeTimer(watermark + 1);
-    }
-    if (due.isEmpty()) {
-      return due;
-    }
-    if (later.isEmpty()) {
-      buffer.clear();
-    } else {
-      buffer.update(later);
-    }
-    due.sort(ORDER);
+    due.sort(null);
     return due;
   }
 
