@@ -28,6 +28,8 @@ import java.util.List;
  * @param bootstrap an external Kafka broker (null: start one in this JVM)
  * @param outDir where {@code <date>.json} and {@code <date>.md} go
  * @param eventsFile also write the first data set as JSON lines here (null: no)
+ * @param fastRules the rule counts of the full job with the fast rule engine on
+ *     (journeyflow.rules.fast-path), beside the full job's rows
  */
 public record BenchSettings(
     String profile,
@@ -49,12 +51,14 @@ public record BenchSettings(
     double storyShare,
     String bootstrap,
     Path outDir,
-    Path eventsFile) {
+    Path eventsFile,
+    List<Integer> fastRules) {
 
   public BenchSettings {
     customers = List.copyOf(customers);
     rules = List.copyOf(rules);
     naiveRules = List.copyOf(naiveRules);
+    fastRules = List.copyOf(fastRules);
     if (customers.isEmpty()) {
       throw new IllegalArgumentException("at least one customer count");
     }
@@ -67,6 +71,9 @@ public record BenchSettings(
       max = Math.max(max, n);
     }
     for (int n : naiveRules) {
+      max = Math.max(max, n);
+    }
+    for (int n : fastRules) {
       max = Math.max(max, n);
     }
     return max;

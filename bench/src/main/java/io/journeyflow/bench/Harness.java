@@ -128,6 +128,9 @@ public final class Harness implements AutoCloseable {
       for (int n : settings.naiveRules()) {
         runThroughput(report, "naive", "naive", rulesFor(n), topic, customers, n, true, limit);
       }
+      for (int n : settings.fastRules()) {
+        runThroughput(report, "fast path", "fast", rulesFor(n), topic, customers, n, true, limit);
+      }
     }
     if (settings.latencyRules() > 0) {
       runLatency(report, settings.latencyRules(), settings.customers().get(0), storyRules);
@@ -326,6 +329,11 @@ public final class Harness implements AutoCloseable {
       case "full" -> new JourneyflowJob(conf, rules, new BenchJobIO(conf, true, run)).build(env);
       case "naive" -> new JourneyflowJob(conf, rules, new BenchJobIO(conf, true, run))
           .withoutEventTypeRouting().build(env);
+      case "fast" -> {
+        // The full job with the fast rule engine (journeyflow.rules.fast-path).
+        conf.set(JobOptions.FAST_RULES, true);
+        new JourneyflowJob(conf, rules, new BenchJobIO(conf, true, run)).build(env);
+      }
       default -> throw new IllegalArgumentException(layout);
     }
     JobGraph graph = env.getStreamGraph().getJobGraph();

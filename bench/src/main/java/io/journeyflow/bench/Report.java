@@ -105,7 +105,7 @@ public final class Report {
   void finish() {
     finished = Instant.now();
     loadAtEnd = load();
-    for (String layout : List.of("full", "naive")) {
+    for (String layout : List.of("full", "naive", "fast")) {
       for (int customers : settings.customers()) {
         List<double[]> points = new ArrayList<>();
         for (Map<String, Object> r : throughput) {
@@ -163,6 +163,7 @@ public final class Report {
     s.put("customers", settings.customers());
     s.put("rules", settings.rules());
     s.put("naiveRules", settings.naiveRules());
+    s.put("fastRules", settings.fastRules());
     s.put("events", settings.events());
     s.put("maxRunSeconds", settings.maxRunTime().toSeconds());
     s.put("latencyRules", settings.latencyRules());

@@ -116,7 +116,9 @@ public final class JourneyflowJob {
     KeyedStream<CustomerEvent, String> byCustomer =
         DataStreamUtils.reinterpretAsKeyedStream(accepted, keys, Types.STRING);
 
-    DataStream<RuleMatch> matches = new RuleEvaluationStage(rules, keys, routeByType).apply(byCustomer);
+    DataStream<RuleMatch> matches =
+        new RuleEvaluationStage(rules, keys, routeByType, config.get(JobOptions.FAST_RULES))
+            .apply(byCustomer);
 
     // Events and matches as one keyed input, partitioned as they already are.
     DataStream<Either<CustomerEvent, RuleMatch>> journeyInput =

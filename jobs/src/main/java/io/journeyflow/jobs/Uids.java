@@ -22,8 +22,18 @@ public final class Uids {
   public static final String SINK_ERASURES = "sink-erasures";
   public static final String JOURNEY_METRICS = "journey-metrics";
   public static final String SINK_JOURNEY_METRICS = "sink-journey-metrics";
+  /** The one keyed operator of the fast rule engine (journeyflow.rules.fast-path). */
+  public static final String FAST_RULES = "rules-fast";
 
   private Uids() {}
+
+  /**
+   * A rule version's state inside the fast operator: like the CEP operator's uid, a new
+   * version starts with fresh partial matches.
+   */
+  public static String fastRuleState(String ruleId, int version) {
+    return "fast-" + rule(ruleId, version);
+  }
 
   /**
    * One CEP operator per rule version: a new version starts with fresh partial matches instead

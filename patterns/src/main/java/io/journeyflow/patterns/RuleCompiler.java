@@ -1,9 +1,6 @@
 package io.journeyflow.patterns;
 
 import io.journeyflow.schema.CustomerEvent;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
 import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
 import org.apache.flink.cep.nfa.compiler.NFACompiler;
 import org.apache.flink.cep.pattern.Pattern;
@@ -15,16 +12,9 @@ public final class RuleCompiler {
 
   public static Pattern<CustomerEvent, CustomerEvent> compile(Rule rule) {
     Pattern<CustomerEvent, CustomerEvent> pattern = null;
-    List<String> earlier = new ArrayList<>();
-    // Every step, the first included: its repeats share the entity and null never correlates.
-    String correlateWith = "entityId".equals(rule.correlateBy()) ? rule.firstStep() : null;
-    for (StepSpec step : rule.steps()) {
-      StepCondition condition =
-          new StepCondition(
-              new HashSet<>(step.eventTypes()),
-              step.condition(),
-              correlateWith,
-              earlier);
+    for (int i = 0; i < rule.steps().size(); i++) {
+      StepSpec step = rule.steps().get(i);
+      StepCondition condition = new StepCondition(StepMatcher.of(rule, i));
       if (pattern == null) {
         pattern = Pattern.<CustomerEvent>begin(step.name(), skip(rule.afterMatch()));
       } else if (step.absent()) {
@@ -40,9 +30,6 @@ public final class RuleCompiler {
       }
       pattern = pattern.where(condition);
       pattern = quantify(pattern, step);
-      if (!step.absent()) {
-        earlier.add(step.name());
-      }
     }
     if (rule.within() != null) {
       pattern = pattern.within(rule.within());

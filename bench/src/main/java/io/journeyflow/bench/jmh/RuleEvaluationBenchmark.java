@@ -4,11 +4,13 @@ import io.journeyflow.bench.EventGenerator;
 import io.journeyflow.bench.RuleTemplates;
 import io.journeyflow.jobs.operators.CustomerKeys;
 import io.journeyflow.jobs.operators.EventOrder;
+import io.journeyflow.jobs.operators.FastRuleFunction;
 import io.journeyflow.jobs.operators.RuleMatchEmitter;
 import io.journeyflow.patterns.Rule;
 import io.journeyflow.patterns.RuleCompiler;
 import io.journeyflow.patterns.RuleSet;
 import io.journeyflow.patterns.StepSpec;
+import io.journeyflow.patterns.engine.FastRule;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.internal.RuleMatch;
 import java.nio.file.Files;
@@ -16,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -25,6 +28,7 @@ import org.apache.flink.cep.operator.CepOperator;
 import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -46,6 +50,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * handed only to the rules that name its type (relaxed-contiguity rules) or to all (strict
  * ones), watermarks every 64 events. Generator traffic over 10k customers; heap or RocksDB
  * keyed state. The score is the time per input event for the whole rule set.
+ *
+ * <p>{@code engine=fast}: the rules the fast engine supports run in the job's one
+ * {@link FastRuleFunction} operator instead (journeyflow.rules.fast-path), the rest on CEP.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -64,6 +71,9 @@ public class RuleEvaluationBenchmark {
   @Param({"heap", "rocksdb"})
   public String backend;
 
+  @Param({"cep", "fast"})
+  public String engine;
+
   private final List<KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, RuleMatch>>
       harnesses = new ArrayList<>();
   private final List<Set<String>> routes = new ArrayList<>(); // null: every event
@@ -75,7 +85,14 @@ public class RuleEvaluationBenchmark {
   public void setup() throws Exception {
     RuleSet ruleSet = RuleTemplates.generate(rules, Files.createTempDirectory("jmh-rules"));
     CustomerKeys keys = new CustomerKeys(List.of(CustomerKeys.CUSTOMER_ID));
+    List<FastRule> fast = new ArrayList<>();
     for (Rule rule : ruleSet.rules()) {
+      Optional<FastRule> compiled = "fast".equals(engine) ? FastRule.compile(rule)
+          : Optional.empty();
+      if (compiled.isPresent()) {
+        fast.add(compiled.get());
+        continue;
+      }
       Pattern<CustomerEvent, CustomerEvent> pattern = RuleCompiler.compile(rule);
       RuleMatchEmitter emitter = new RuleMatchEmitter(rule, keys);
       CepOperator<CustomerEvent, String, RuleMatch> operator =
@@ -96,6 +113,17 @@ public class RuleEvaluationBenchmark {
       harness.open();
       harnesses.add(harness);
       routes.add(relaxed(rule) ? types(rule) : null);
+    }
+    if (!fast.isEmpty()) {
+      var harness = new KeyedOneInputStreamOperatorTestHarness<>(
+          new KeyedProcessOperator<>(new FastRuleFunction(fast, keys)), keys, Types.STRING);
+      if ("rocksdb".equals(backend)) {
+        harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+      }
+      harness.open();
+      harnesses.add(harness);
+      // The function filters by type itself, before touching state.
+      routes.add(null);
     }
     EventGenerator generator = new EventGenerator(42, 10_000, 1.0, 0.02, ruleSet);
     for (int k = 0; k < N; k++) {

@@ -196,6 +196,18 @@ public final class JobOptions {
                   + " (newest event time seen minus this bound) is late and goes to the"
                   + " dead-letter topic with stage 'late'.");
 
+  public static final ConfigOption<Boolean> FAST_RULES =
+      ConfigOptions.key("journeyflow.rules.fast-path")
+          .booleanType()
+          .defaultValue(false)
+          .withDescription(
+              "Evaluate the rules the fast engine supports (linear sequences, strict or relaxed,"
+                  + " times, absences, within, correlateBy; skipPastLastEvent) in one keyed"
+                  + " operator with one small state per customer and rule, instead of one Flink"
+                  + " CEP operator per rule. Same matches as CEP (checked by"
+                  + " FastRuleDifferentialTest); other rules stay on CEP. Changing it starts"
+                  + " the moved rules with fresh partial matches.");
+
   public static final ConfigOption<Duration> IDLENESS =
       ConfigOptions.key("journeyflow.watermark.idleness")
           .durationType()

@@ -5,9 +5,13 @@ import io.journeyflow.patterns.Rule;
 import io.journeyflow.patterns.RuleCompiler;
 import io.journeyflow.patterns.RuleSet;
 import io.journeyflow.patterns.StepSpec;
+import io.journeyflow.patterns.engine.FastRule;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.internal.RuleMatch;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.cep.CEP;
@@ -25,25 +29,36 @@ import org.apache.flink.streaming.api.datastream.KeyedStream;
  * of the types it names (its conditions see only events it matched), so its operator is fed
  * just those types: other events never enter its buffers. A rule with strict contiguity must
  * see every event of the customer, because any other event breaks "the very next event".
+ *
+ * <p>With the fast path on ({@code journeyflow.rules.fast-path}), every rule the fast engine
+ * supports ({@link FastRule#compile}) runs in one {@link FastRuleFunction} instead; the others
+ * keep their CEP operators.
  */
 public final class RuleEvaluationStage {
 
   private final RuleSet rules;
   private final CustomerKeys keys;
   private final boolean routeByType;
+  private final boolean fastPath;
 
   public RuleEvaluationStage(RuleSet rules, CustomerKeys keys) {
     this(rules, keys, true);
+  }
+
+  public RuleEvaluationStage(RuleSet rules, CustomerKeys keys, boolean routeByType) {
+    this(rules, keys, routeByType, false);
   }
 
   /**
    * {@code routeByType} false gives the naive layout, every rule's CEP operator fed every
    * event: a reference for benchmarks, never faster.
    */
-  public RuleEvaluationStage(RuleSet rules, CustomerKeys keys, boolean routeByType) {
+  public RuleEvaluationStage(RuleSet rules, CustomerKeys keys, boolean routeByType,
+      boolean fastPath) {
     this.rules = rules;
     this.keys = keys;
     this.routeByType = routeByType;
+    this.fastPath = fastPath;
   }
 
   /** Matches of all rules, each stamped with its event time, partitioned like the input. */
@@ -53,7 +68,13 @@ public final class RuleEvaluationStage {
     }
     AvroTypeInfo<RuleMatch> matchType = new AvroTypeInfo<>(RuleMatch.class);
     DataStream<RuleMatch> all = null;
+    List<FastRule> fast = new ArrayList<>();
     for (Rule rule : rules.rules()) {
+      Optional<FastRule> compiled = fastPath ? FastRule.compile(rule) : Optional.empty();
+      if (compiled.isPresent()) {
+        fast.add(compiled.get());
+        continue;
+      }
       String uid = Uids.rule(rule.id(), rule.version());
       DataStream<RuleMatch> matches =
           CEP.pattern(input(events, rule), RuleCompiler.compile(rule), new EventOrder())
@@ -61,6 +82,13 @@ public final class RuleEvaluationStage {
               .process(new RuleMatchEmitter(rule, keys), matchType)
               .uid(uid)
               .name("rule " + rule.id() + " v" + rule.version());
+      all = all == null ? matches : all.union(matches);
+    }
+    if (!fast.isEmpty()) {
+      DataStream<RuleMatch> matches = events
+          .process(new FastRuleFunction(fast, keys), matchType)
+          .uid(Uids.FAST_RULES)
+          .name("rules (fast engine): " + fast.size());
       all = all == null ? matches : all.union(matches);
     }
     return all;

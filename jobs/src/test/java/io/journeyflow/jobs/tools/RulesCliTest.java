@@ -162,6 +162,7 @@ class RulesCliTest {
     assertThat(output())
         .contains("1. account.created [step 'created']")
         .contains("2. NOT followed by feature.activated [step 'activated']")
-        .contains("all within 3 days of the first event (the absence is confirmed");
+        .contains("all within 3 days of the first event (the absence is confirmed")
+        .contains("engine: the fast path when journeyflow.rules.fast-path is on");
   }
 }

@@ -4,6 +4,7 @@ import io.journeyflow.patterns.ActionSpec;
 import io.journeyflow.patterns.Rule;
 import io.journeyflow.patterns.StepSpec;
 import io.journeyflow.patterns.SuppressSpec;
+import io.journeyflow.patterns.engine.FastRuleSupport;
 import java.time.Duration;
 import java.util.List;
 
@@ -33,6 +34,10 @@ public final class RuleExplainer {
       case SKIP_TO_NEXT -> "the next match starts after this match's first event";
       default -> "events of this match start no further match";
     }).append('\n');
+    out.append("  engine: ").append(FastRuleSupport.unsupported(rule)
+        .map(why -> "Flink CEP (the fast path leaves it to CEP: " + why + ")")
+        .orElse("the fast path when journeyflow.rules.fast-path is on, else Flink CEP"))
+        .append('\n');
     out.append("\nThen emits:\n");
     for (ActionSpec a : rule.actions()) {
       out.append("  - ").append(a.type()).append(" (").append(a.purpose()).append("), priority ")

@@ -1,0 +1,214 @@
+package io.journeyflow.jobs.operators;
+
+import io.journeyflow.jobs.Uids;
+import io.journeyflow.patterns.MatchOrder;
+import io.journeyflow.patterns.Rule;
+import io.journeyflow.patterns.engine.FastRule;
+import io.journeyflow.patterns.engine.RuleState;
+import io.journeyflow.patterns.engine.RuleStateSerializer;
+import io.journeyflow.schema.CustomerEvent;
+import io.journeyflow.schema.internal.MatchedEvent;
+import io.journeyflow.schema.internal.RuleMatch;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
+import org.apache.flink.api.java.typeutils.ListTypeInfo;
+import org.apache.flink.formats.avro.typeutils.AvroSerializer;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * All rules the fast engine supports, in one keyed operator: one event-time buffer per customer
+ * (events wait for the watermark, as in CEP's operator) and one small {@link RuleState} per
+ * customer and rule. When the watermark passes buffered events they are fed in CEP's order
+ * (timestamp, then event id) to the rules that look at them, then event time advances to the
+ * watermark; an event-time timer at each partial match's window end makes timeouts and
+ * absences fire at the same watermark as in CEP.
+ *
+ * <p>The rule states are one map per customer, keyed by rule version, holding only non-empty
+ * states: a timer reads them all in one scan (RocksDB: one prefix seek) and writes back only
+ * those that changed. Entries of rule versions no longer deployed are dropped on that scan.
+ */
+public final class FastRuleFunction
+    extends KeyedProcessFunction<String, CustomerEvent, RuleMatch> {
+
+  private static final long serialVersionUID = 1L;
+
+  private final List<FastRule> rules;
+  private final CustomerKeys keys;
+  /** Event types any rule looks at; null when some rule must see every event. */
+  private final Set<String> types;
+
+  /** State names: part of the savepoint contract of the fast path. */
+  public static final String BUFFER = "fast-buffer";
+  public static final String RULE_STATES = "fast-rules";
+
+  private transient MapState<Long, List<CustomerEvent>> buffer;
+  private transient MapState<String, RuleState> states;
+  /** The rule of each key (rule version): keys of other versions are retired. */
+  private transient Map<String, Integer> ruleIndex;
+  private transient Counter[] matches;
+
+  public FastRuleFunction(List<FastRule> rules, CustomerKeys keys) {
+    this.rules = List.copyOf(rules);
+    this.keys = keys;
+    Set<String> all = new HashSet<>();
+    boolean everything = false;
+    for (FastRule r : rules) {
+      all.addAll(r.eventTypes());
+      everything |= r.seesEveryEvent();
+    }
+    this.types = everything ? null : Set.copyOf(all);
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    buffer = getRuntimeContext().getMapState(new MapStateDescriptor<>(BUFFER,
+        Types.LONG, new ListTypeInfo<>(new AvroTypeInfo<>(CustomerEvent.class))));
+    states = getRuntimeContext().getMapState(new MapStateDescriptor<>(RULE_STATES,
+        StringSerializer.INSTANCE,
+        new RuleStateSerializer(new AvroSerializer<>(CustomerEvent.class))));
+    ruleIndex = new HashMap<>();
+    matches = new Counter[rules.size()];
+    for (int i = 0; i < rules.size(); i++) {
+      Rule rule = rules.get(i).rule();
+      ruleIndex.put(Uids.fastRuleState(rule.id(), rule.version()), i);
+      matches[i] = JobMetrics.group(getRuntimeContext()).addGroup("rule", rule.id())
+          .counter(JobMetrics.MATCHES);
+    }
+  }
+
+  @Override
+  public void processElement(CustomerEvent event, Context ctx, Collector<RuleMatch> out)
+      throws Exception {
+    long ts = ctx.timestamp();
+    // CEP drops what is not after the watermark; ingest has dead-lettered such events already.
+    if (ts <= ctx.timerService().currentWatermark()) {
+      return;
+    }
+    if (types != null && !types.contains(event.getEventType())) {
+      return;
+    }
+    List<CustomerEvent> at = buffer.get(ts);
+    if (at == null) {
+      at = new ArrayList<>(1);
+      ctx.timerService().registerEventTimeTimer(ts);
+    }
+    at.add(event);
+    buffer.put(ts, at);
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<RuleMatch> out)
+      throws Exception {
+    long watermark = ctx.timerService().currentWatermark();
+    RuleState[] loaded = loadAll();
+    boolean[] stored = new boolean[rules.size()];
+    for (int i = 0; i < rules.size(); i++) {
+      stored[i] = loaded[i] != null;
+    }
+    boolean[] changed = new boolean[rules.size()];
+    for (long ts : due(watermark)) {
+      List<CustomerEvent> events = buffer.get(ts);
+      events.sort(new EventOrder());
+      for (CustomerEvent event : events) {
+        for (int i = 0; i < rules.size(); i++) {
+          FastRule rule = rules.get(i);
+          if (!rule.seesEveryEvent() && !rule.eventTypes().contains(event.getEventType())) {
+            continue;
+          }
+          if (loaded[i] == null) {
+            loaded[i] = new RuleState();
+          }
+          emit(i, rule.process(loaded[i], event, ts), out);
+          changed[i] = true;
+          if (rule.windowMillis() > 0 && !loaded[i].isEmpty()) {
+            // A partial match that started here ends its window then (a no-op otherwise).
+            ctx.timerService().registerEventTimeTimer(ts + rule.windowMillis());
+          }
+        }
+      }
+      buffer.remove(ts);
+    }
+    for (int i = 0; i < rules.size(); i++) {
+      if (loaded[i] == null) {
+        continue;
+      }
+      int before = loaded[i].size();
+      List<Map<String, List<CustomerEvent>>> found = rules.get(i).advanceTime(loaded[i],
+          watermark);
+      changed[i] |= before != loaded[i].size();
+      emit(i, found, out);
+      if (changed[i]) {
+        Rule rule = rules.get(i).rule();
+        String key = Uids.fastRuleState(rule.id(), rule.version());
+        if (loaded[i].isEmpty()) {
+          if (stored[i]) {
+            states.remove(key);
+          }
+        } else {
+          states.put(key, loaded[i]);
+        }
+      }
+    }
+  }
+
+  /** The customer's non-empty rule states, by rule; drops those of retired rule versions. */
+  private RuleState[] loadAll() throws Exception {
+    RuleState[] loaded = new RuleState[rules.size()];
+    List<String> retired = null;
+    for (Map.Entry<String, RuleState> e : states.entries()) {
+      Integer i = ruleIndex.get(e.getKey());
+      if (i != null) {
+        loaded[i] = e.getValue();
+      } else {
+        retired = retired == null ? new ArrayList<>() : retired;
+        retired.add(e.getKey());
+      }
+    }
+    if (retired != null) {
+      for (String key : retired) {
+        states.remove(key);
+      }
+    }
+    return loaded;
+  }
+
+  /** Buffered timestamps the watermark has passed, oldest first. */
+  private List<Long> due(long watermark) throws Exception {
+    List<Long> due = new ArrayList<>();
+    for (Long ts : buffer.keys()) {
+      if (ts <= watermark) {
+        due.add(ts);
+      }
+    }
+    due.sort(null);
+    return due;
+  }
+
+  private void emit(int i, List<Map<String, List<CustomerEvent>>> found,
+      Collector<RuleMatch> out) {
+    Rule rule = rules.get(i).rule();
+    for (Map<String, List<CustomerEvent>> match : found) {
+      List<MatchedEvent> events = MatchOrder.order(rule, match);
+      matches[i].inc();
+      out.collect(RuleMatch.newBuilder()
+          .setCustomerId(keys.getKey(events.get(0).getEvent()))
+          .setRuleId(rule.id())
+          .setRuleVersion(rule.version())
+          .setMatchedAt(RuleMatchEmitter.matchedAt(rule, events))
+          .setEvents(events)
+          .build());
+    }
+  }
+}

@@ -1,0 +1,300 @@
+package io.journeyflow.patterns.engine;
+
+import io.journeyflow.patterns.Rule;
+import io.journeyflow.patterns.StepMatcher;
+import io.journeyflow.patterns.StepSpec;
+import io.journeyflow.schema.CustomerEvent;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A rule compiled for the fast engine: a linear chain of slots (one per event a match takes)
+ * evaluated on a small {@link RuleState} per customer, with the semantics of the rule's Flink CEP
+ * pattern under the skip-past-last-event strategy. The caller feeds one customer's events in
+ * CEP's event-time order ({@link EventKeys}) and advances event time on each watermark; the
+ * matches come out in the order CEP emits them, as CEP's {@code Map<step, events>}.
+ *
+ * <p>Mirrored CEP behaviour: every event of the first step starts a partial match; a relaxed
+ * slot takes the first event its condition accepts and ignores the others; a strict slot takes
+ * the very next event or the partial match dies; an absence between two steps kills the partial
+ * match while it waits for the next step (a strict one only on the very next event), and a
+ * relaxed one also while it waits for the second and later repeats of a {@code times} step
+ * before it (CEP's times states carry the following absence's stop edge); an absence at the
+ * end makes a completed chain pending until the window passes. Before the events of a
+ * timestamp, and on each watermark, partial matches with {@code t - start >= within} are dropped
+ * (pending ones become matches). A completed match is emitted only when no partial match started
+ * earlier; each emitted match drops every partial and held match that started at or before its
+ * last event.
+ */
+public final class FastRule implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  /** One event of a match: which step it belongs to and how it is taken. */
+  private record Slot(String step, StepMatcher take, boolean strict, StepMatcher guard,
+      boolean guardNextOnly) implements Serializable {}
+
+  private final Rule rule;
+  private final Slot[] slots;
+  /** The absence at the end of the rule, or null. */
+  private final StepMatcher trailing;
+  private final long windowMillis;
+  private final Set<String> eventTypes;
+  private final boolean seesEveryEvent;
+
+  private FastRule(Rule rule, List<Slot> slots, StepMatcher trailing, Set<String> types,
+      boolean seesEveryEvent) {
+    this.rule = rule;
+    this.slots = slots.toArray(new Slot[0]);
+    this.trailing = trailing;
+    this.windowMillis = rule.within() == null ? 0 : rule.within().toMillis();
+    this.eventTypes = Set.copyOf(types);
+    this.seesEveryEvent = seesEveryEvent;
+  }
+
+  /** The rule compiled for the fast engine, or empty if only Flink CEP can evaluate it. */
+  public static Optional<FastRule> compile(Rule rule) {
+    if (FastRuleSupport.unsupported(rule).isPresent()) {
+      return Optional.empty();
+    }
+    List<Slot> slots = new ArrayList<>();
+    Set<String> types = new HashSet<>();
+    boolean strictAnywhere = false;
+    StepMatcher guard = null;
+    boolean guardNextOnly = false;
+    StepMatcher trailing = null;
+    List<StepSpec> steps = rule.steps();
+    for (int i = 0; i < steps.size(); i++) {
+      StepSpec step = steps.get(i);
+      StepMatcher matcher = StepMatcher.of(rule, i);
+      types.addAll(step.eventTypes());
+      boolean strict = i > 0 && step.contiguity() == StepSpec.Contiguity.STRICT;
+      strictAnywhere |= strict;
+      if (step.absent()) {
+        if (i == steps.size() - 1) {
+          trailing = matcher;
+        } else {
+          guard = matcher;
+          guardNextOnly = strict;
+        }
+        continue;
+      }
+      int times = step.timesFrom() == null ? 1 : step.timesFrom();
+      // CEP's times states: the absence after the step already stops the later repeats.
+      StepMatcher following = i + 1 < steps.size() && steps.get(i + 1).absent()
+          && steps.get(i + 1).contiguity() != StepSpec.Contiguity.STRICT
+          ? StepMatcher.of(rule, i + 1) : null;
+      for (int r = 0; r < times; r++) {
+        // Repeats follow each other like the step follows its predecessor (consecutive for
+        // strict); only the first repeat waits under the absence before the step.
+        slots.add(r == 0
+            ? new Slot(step.name(), matcher, strict, guard, guardNextOnly)
+            : new Slot(step.name(), matcher, strict, following, false));
+      }
+      guard = null;
+      guardNextOnly = false;
+    }
+    return Optional.of(new FastRule(rule, slots, trailing, types, strictAnywhere));
+  }
+
+  public Rule rule() {
+    return rule;
+  }
+
+  /** Every event type the rule looks at (steps and absences). */
+  public Set<String> eventTypes() {
+    return eventTypes;
+  }
+
+  /**
+   * Whether the rule must see every event of the customer: strict contiguity is broken by any
+   * other event. Otherwise it may be fed only the events of {@link #eventTypes()}.
+   */
+  public boolean seesEveryEvent() {
+    return seesEveryEvent;
+  }
+
+  /** The window in milliseconds, 0 without one. */
+  public long windowMillis() {
+    return windowMillis;
+  }
+
+  /**
+   * Feeds one event with event time {@code timestamp}: first advances time to it (as CEP does
+   * before each timestamp's events), then lets every partial match and the start take it.
+   */
+  public List<Map<String, List<CustomerEvent>>> process(
+      RuleState state, CustomerEvent event, long timestamp) throws Exception {
+    List<Map<String, List<CustomerEvent>>> out = new ArrayList<>(advanceTime(state, timestamp));
+    List<PartialMatch> next = new ArrayList<>(state.partials.size() + 1);
+    List<PartialMatch> potential = new ArrayList<>(1);
+    for (PartialMatch p : state.partials) {
+      step(p, event, timestamp, next, potential);
+    }
+    if (slots[0].take().test(event, StepMatcher.NONE)) {
+      place(PartialMatch.start(event, timestamp), next, potential);
+    }
+    next.sort(PartialMatch::byStart);
+    if (!sameElements(next, state.partials)) {
+      state.partials = next;
+      state.changes++;
+    }
+    release(state, potential, out);
+    return out;
+  }
+
+  /**
+   * Advances event time: drops partial matches whose window has passed; one waiting only for
+   * the end of its window without the absent event becomes a match.
+   */
+  public List<Map<String, List<CustomerEvent>>> advanceTime(RuleState state, long timestamp) {
+    if (windowMillis <= 0 || state.partials.isEmpty()) {
+      return Collections.emptyList();
+    }
+    List<PartialMatch> keep = new ArrayList<>(state.partials.size());
+    List<PartialMatch> potential = new ArrayList<>(1);
+    for (PartialMatch p : state.partials) {
+      if (timestamp - p.startTs >= windowMillis) {
+        if (p.taken() == slots.length) {
+          potential.add(p);
+        }
+      } else {
+        keep.add(p);
+      }
+    }
+    if (keep.size() == state.partials.size()) {
+      return Collections.emptyList();
+    }
+    state.partials = keep;
+    state.changes++;
+    List<Map<String, List<CustomerEvent>>> out = new ArrayList<>();
+    release(state, potential, out);
+    return out;
+  }
+
+  private void step(PartialMatch p, CustomerEvent event, long timestamp,
+      List<PartialMatch> next, List<PartialMatch> potential) throws Exception {
+    Bound bound = new Bound(p);
+    if (p.taken() == slots.length) {
+      // Pending: only the absent event (before the window ends) can change it.
+      if (!trailing.test(event, bound)) {
+        next.add(p);
+      }
+      return;
+    }
+    Slot slot = slots[p.taken()];
+    if (slot.guard() != null && (!slot.guardNextOnly() || p.fresh)
+        && slot.guard().test(event, bound)) {
+      return;
+    }
+    if (slot.take().test(event, bound)) {
+      place(p.take(event, timestamp), next, potential);
+    } else if (!slot.strict()) {
+      next.add(p.seen());
+    }
+  }
+
+  private void place(PartialMatch p, List<PartialMatch> next, List<PartialMatch> potential) {
+    if (p.taken() < slots.length || trailing != null) {
+      next.add(p);
+    } else {
+      potential.add(p);
+    }
+  }
+
+  /**
+   * CEP's skip-strategy step: emits held and new completed matches, earliest first, while no
+   * open partial match started earlier, pruning after each one.
+   */
+  private void release(RuleState state, List<PartialMatch> potential,
+      List<Map<String, List<CustomerEvent>>> out) {
+    if (potential.isEmpty() && state.completed.isEmpty()) {
+      return;
+    }
+    List<PartialMatch> completed = new ArrayList<>(state.completed);
+    completed.addAll(potential);
+    completed.sort(PartialMatch::byStart);
+    while (!completed.isEmpty()) {
+      PartialMatch match = completed.get(0);
+      if (!state.partials.isEmpty()
+          && PartialMatch.byStart(match, state.partials.get(0)) >= 0) {
+        break;
+      }
+      completed.remove(0);
+      state.partials = prune(state.partials, match);
+      completed = prune(completed, match);
+      out.add(materialize(match));
+    }
+    if (!sameElements(completed, state.completed)) {
+      state.completed = completed;
+      state.changes++;
+    }
+  }
+
+  private static boolean sameElements(List<PartialMatch> a, List<PartialMatch> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (a.get(i) != b.get(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Skip past last event: nothing that started at or before the match's last event goes on. */
+  private static List<PartialMatch> prune(List<PartialMatch> list, PartialMatch match) {
+    List<PartialMatch> kept = new ArrayList<>(list.size());
+    for (PartialMatch p : list) {
+      if (EventKeys.compare(p.startTs, p.startId, match.lastTs, match.lastId) > 0) {
+        kept.add(p);
+      }
+    }
+    return kept;
+  }
+
+  private Map<String, List<CustomerEvent>> materialize(PartialMatch match) {
+    Map<String, List<CustomerEvent>> out = new LinkedHashMap<>();
+    for (int i = 0; i < match.taken(); i++) {
+      out.computeIfAbsent(slots[i].step(), s -> new ArrayList<>(1)).add(match.events.get(i));
+    }
+    return out;
+  }
+
+  /** The events of one partial match by step, for conditions. */
+  private final class Bound implements StepMatcher.Bindings {
+    private final PartialMatch p;
+
+    Bound(PartialMatch p) {
+      this.p = p;
+    }
+
+    @Override
+    public CustomerEvent first(String step) {
+      for (int i = 0; i < p.taken(); i++) {
+        if (slots[i].step().equals(step)) {
+          return p.events.get(i);
+        }
+      }
+      return null;
+    }
+
+    @Override
+    public CustomerEvent last(String step) {
+      for (int i = p.taken() - 1; i >= 0; i--) {
+        if (slots[i].step().equals(step)) {
+          return p.events.get(i);
+        }
+      }
+      return null;
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package io.journeyflow.patterns.engine;
+
+import io.journeyflow.schema.CustomerEvent;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One partial (or completed, not yet emitted) match of a fast rule: the events taken so far,
+ * one per slot, and the event-time keys CEP orders and prunes partial matches by.
+ */
+final class PartialMatch implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  /** Event k was taken by slot k: supported shapes never skip a slot. */
+  final List<CustomerEvent> events;
+  /** Timestamp and event id of the first event: CEP's start event id orders matches. */
+  final long startTs;
+  final String startId;
+  /** Of the last event: a match prunes everything that started at or before it. */
+  final long lastTs;
+  final String lastId;
+  /** No event has been seen since the last take (what a strict absence looks at). */
+  final boolean fresh;
+
+  private PartialMatch(List<CustomerEvent> events, long startTs, String startId, long lastTs,
+      String lastId, boolean fresh) {
+    this.events = events;
+    this.startTs = startTs;
+    this.startId = startId;
+    this.lastTs = lastTs;
+    this.lastId = lastId;
+    this.fresh = fresh;
+  }
+
+  static PartialMatch start(CustomerEvent event, long timestamp) {
+    List<CustomerEvent> events = new ArrayList<>(2);
+    events.add(event);
+    return new PartialMatch(events, timestamp, event.getEventId(), timestamp,
+        event.getEventId(), true);
+  }
+
+  /** A partial match read back from state. */
+  static PartialMatch restore(List<CustomerEvent> events, long startTs, long lastTs,
+      boolean fresh) {
+    return new PartialMatch(events, startTs, events.get(0).getEventId(), lastTs,
+        events.get(events.size() - 1).getEventId(), fresh);
+  }
+
+  PartialMatch take(CustomerEvent event, long timestamp) {
+    List<CustomerEvent> more = new ArrayList<>(events.size() + 1);
+    more.addAll(events);
+    more.add(event);
+    return new PartialMatch(more, startTs, startId, timestamp, event.getEventId(), true);
+  }
+
+  PartialMatch seen() {
+    return fresh ? new PartialMatch(events, startTs, startId, lastTs, lastId, false) : this;
+  }
+
+  int taken() {
+    return events.size();
+  }
+
+  /** CEP's order of partial matches: by start event (timestamp, then id). */
+  static int byStart(PartialMatch a, PartialMatch b) {
+    return EventKeys.compare(a.startTs, a.startId, b.startTs, b.startId);
+  }
+}
