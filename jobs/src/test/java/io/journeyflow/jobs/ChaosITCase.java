@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.testutils.CommonTestUtils;
 import org.apache.flink.runtime.execution.ExecutionState;
 import org.apache.flink.runtime.executiongraph.AccessExecution;
 import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
@@ -90,7 +91,7 @@ class ChaosITCase {
       ByteArrayOutputStream report = new ByteArrayOutputStream();
       int mismatches = ChaosTool.compare(KAFKA.bootstrapServers(), expected,
           Map.of("actions", t.actions, "suppressions", t.signals, "dead-letters", t.dead),
-          Duration.ofMinutes(8), new PrintStream(report, true, StandardCharsets.UTF_8));
+          Duration.ofMinutes(8), Duration.ofMinutes(2), new PrintStream(report, true, StandardCharsets.UTF_8));
       assertThat(mismatches).as(report.toString(StandardCharsets.UTF_8)).isZero();
     } finally {
       KafkaJobs.stop(job);
@@ -101,25 +102,31 @@ class ChaosITCase {
    * Waits until every task of the job runs an execution attempt of at least {@code attempt}
    * (0 before the first failure, n after the n-th restart) and returns the lowest one.
    */
+  /** Waits until every task runs attempt {@code attempt} or later; returns the lowest. */
   private static int awaitAllRunning(MiniCluster cluster, JobClient job, int attempt)
       throws Exception {
-    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-    while (true) {
+    int[] lowest = {-1};
+    CommonTestUtils.waitUtil(() -> (lowest[0] = lowestRunningAttempt(cluster, job)) >= attempt,
+        Duration.ofMinutes(3), Duration.ofMillis(100), "all tasks running attempt " + attempt);
+    return lowest[0];
+  }
+
+  /** The lowest execution attempt of all tasks, or -1 while some task is not running. */
+  private static int lowestRunningAttempt(MiniCluster cluster, JobClient job) {
+    try {
       int lowest = Integer.MAX_VALUE;
-      boolean running = true;
       for (AccessExecutionVertex vertex :
           cluster.getExecutionGraph(job.getJobID()).get().getAllExecutionVertices()) {
         AccessExecution execution = vertex.getCurrentExecutionAttempt();
+        if (execution.getState() != ExecutionState.RUNNING
+            && execution.getState() != ExecutionState.FINISHED) {
+          return -1;
+        }
         lowest = Math.min(lowest, execution.getAttemptNumber());
-        running &= execution.getState() == ExecutionState.RUNNING
-            || execution.getState() == ExecutionState.FINISHED;
       }
-      if (running && lowest >= attempt) {
-        return lowest;
-      }
-      assertThat(System.nanoTime()).as("all tasks running attempt %d", attempt)
-          .isLessThan(deadline);
-      Thread.sleep(100); // polling the execution graph, with the deadline above
+      return lowest;
+    } catch (Exception graphNotAvailableYet) {
+      return -1;
     }
   }
 }

@@ -221,9 +221,12 @@ public final class ChaosTool implements Runnable {
   static final class Compare implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", required = true) String bootstrap;
     @Option(names = "--expected", required = true) Path expected;
-    @Option(names = "--wait", defaultValue = "PT10M",
-        description = "Wait this long for the output to reach the expected counts.")
+    @Option(names = "--wait", defaultValue = "PT60M",
+        description = "Wait at most this long per topic for the expected counts.")
     Duration wait;
+    @Option(names = "--stall", defaultValue = "PT3M",
+        description = "Stop waiting for a topic when no record was committed for this long.")
+    Duration stall;
 
     @Option(names = "--actions-topic", defaultValue = "actions") String actionsTopic;
     @Option(names = "--suppressions-topic", defaultValue = "suppressions")
@@ -234,16 +237,19 @@ public final class ChaosTool implements Runnable {
     @Override
     public Integer call() throws Exception {
       return compare(bootstrap, expected, Map.of("actions", actionsTopic, "suppressions",
-          suppressionsTopic, "dead-letters", deadLettersTopic), wait, System.out) == 0 ? 0 : 1;
+          suppressionsTopic, "dead-letters", deadLettersTopic), wait, stall, System.out) == 0
+          ? 0 : 1;
     }
   }
 
   /**
    * Compares committed records with the replay's files (file stem -> topic); prints a line per
-   * topic and returns the number of topics that differ.
+   * topic and returns the number of topics that differ. A job still working through a large
+   * stream keeps committing: each topic is read until it reaches its expected count, or no
+   * record came for {@code stall}, or {@code wait} passed.
    */
   public static int compare(String bootstrap, Path expected, Map<String, String> topicOf,
-      Duration wait, java.io.PrintStream out) throws Exception {
+      Duration wait, Duration stall, java.io.PrintStream out) throws Exception {
     Map<String, Function<byte[], String>> topics = new TreeMap<>();
     topics.put("actions", v -> decode(v, Action::fromByteBuffer).getActionId());
     topics.put("suppressions", v -> {
@@ -270,7 +276,7 @@ public final class ChaosTool implements Runnable {
       }
       int wanted = want.values().stream().mapToInt(Integer::intValue).sum();
       Map<String, Integer> got =
-          read(bootstrap, topicOf.get(topic), topics.get(topic), wanted, deadline);
+          read(bootstrap, topicOf.get(topic), topics.get(topic), wanted, deadline, stall);
       long lost = 0;
       long duplicated = 0;
       long extra = 0;
@@ -304,9 +310,9 @@ public final class ChaosTool implements Runnable {
     return bad;
   }
 
-  /** Every committed record, polled until at least {@code expected} or the deadline. */
+  /** Every committed record, polled until at least {@code expected}, a stall or the deadline. */
   private static Map<String, Integer> read(String bootstrap, String topic,
-      Function<byte[], String> id, int expected, long deadline) {
+      Function<byte[], String> id, int expected, long deadline, Duration stall) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -323,14 +329,20 @@ public final class ChaosTool implements Runnable {
       consumer.seekToBeginning(partitions);
       int total = 0;
       long quietSince = System.nanoTime();
+      long reported = quietSince;
       // Past the expected count, keep reading until 10 s pass without a record: duplicates
       // and extras must have their chance to show.
+      long settle = Duration.ofSeconds(10).toNanos();
       while (System.nanoTime() < deadline
-          && (total < expected || System.nanoTime() - quietSince < 10_000_000_000L)) {
+          && System.nanoTime() - quietSince < (total < expected ? stall.toNanos() : settle)) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
           got.merge(id.apply(r.value()), 1, Integer::sum);
           total++;
           quietSince = System.nanoTime();
+        }
+        if (System.nanoTime() - reported > Duration.ofSeconds(30).toNanos()) {
+          reported = System.nanoTime();
+          System.err.printf("%s: %d of %d committed so far%n", topic, total, expected);
         }
       }
     }
