@@ -1,5 +1,7 @@
 package io.journeyflow.jobs.operators;
 
+import io.journeyflow.jobs.identity.IdentifierTypes;
+import io.journeyflow.jobs.identity.IdentifierTypes.Identifier;
 import io.journeyflow.schema.CustomerEvent;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +14,7 @@ import org.apache.flink.api.java.functions.KeySelector;
  */
 public final class CustomerKeys implements KeySelector<CustomerEvent, String> {
 
-  public static final String CUSTOMER_ID = "customerId";
+  public static final String CUSTOMER_ID = IdentifierTypes.CUSTOMER_ID;
 
   private final List<String> priority;
 
@@ -29,7 +31,7 @@ public final class CustomerKeys implements KeySelector<CustomerEvent, String> {
     for (String type : priority) {
       String value = identities.get(type);
       if (value != null && !value.isBlank()) {
-        return CUSTOMER_ID.equals(type) ? value : type + ":" + value;
+        return new Identifier(type, value).key();
       }
     }
     return null;
