@@ -18,9 +18,12 @@ import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.api.java.typeutils.ListTypeInfo;
+import org.apache.flink.api.java.typeutils.MapTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroSerializer;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
@@ -36,8 +39,10 @@ import org.apache.flink.util.Collector;
  * absences fire at the same watermark as in CEP.
  *
  * <p>The rule states are one map per customer, keyed by rule version, holding only non-empty
- * states: a timer reads them all in one scan (RocksDB: one prefix seek) and writes back only
- * those that changed. Entries of rule versions no longer deployed are dropped on that scan.
+ * states, beside a small index (rule version to the event time at which its state can next
+ * time out). A timer reads the index, then only the states of the rules its events concern and
+ * of those whose deadline the watermark has passed, and writes back only what it touched.
+ * Entries of rule versions no longer deployed are dropped when the index is read.
  */
 public final class FastRuleFunction
     extends KeyedProcessFunction<String, CustomerEvent, RuleMatch> {
@@ -52,9 +57,15 @@ public final class FastRuleFunction
   /** State names: part of the savepoint contract of the fast path. */
   public static final String BUFFER = "fast-buffer";
   public static final String RULE_STATES = "fast-rules";
+  public static final String INDEX = "fast-index";
 
   private transient MapState<Long, List<CustomerEvent>> buffer;
   private transient MapState<String, RuleState> states;
+  private transient ValueState<Map<String, Long>> index;
+  /** Each rule's key in {@link #states} and {@link #index}. */
+  private transient String[] keyOf;
+  /** Entries read by {@link #readIndex()}, to notice retired ones it dropped. */
+  private transient int indexSize;
   /** The rule of each key (rule version): keys of other versions are retired. */
   private transient Map<String, Integer> ruleIndex;
   private transient Counter[] matches;
@@ -78,11 +89,15 @@ public final class FastRuleFunction
     states = getRuntimeContext().getMapState(new MapStateDescriptor<>(RULE_STATES,
         StringSerializer.INSTANCE,
         new RuleStateSerializer(new AvroSerializer<>(CustomerEvent.class))));
+    index = getRuntimeContext().getState(new ValueStateDescriptor<>(INDEX,
+        new MapTypeInfo<>(Types.STRING, Types.LONG)));
     ruleIndex = new HashMap<>();
+    keyOf = new String[rules.size()];
     matches = new Counter[rules.size()];
     for (int i = 0; i < rules.size(); i++) {
       Rule rule = rules.get(i).rule();
-      ruleIndex.put(Uids.fastRuleState(rule.id(), rule.version()), i);
+      keyOf[i] = Uids.fastRuleState(rule.id(), rule.version());
+      ruleIndex.put(keyOf[i], i);
       matches[i] = JobMetrics.group(getRuntimeContext()).addGroup("rule", rule.id())
           .counter(JobMetrics.MATCHES);
     }
@@ -112,12 +127,11 @@ public final class FastRuleFunction
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<RuleMatch> out)
       throws Exception {
     long watermark = ctx.timerService().currentWatermark();
-    RuleState[] loaded = loadAll();
+    Map<String, Long> deadlines = readIndex();
+    boolean indexChanged = false;
+    RuleState[] loaded = new RuleState[rules.size()];
     boolean[] stored = new boolean[rules.size()];
-    for (int i = 0; i < rules.size(); i++) {
-      stored[i] = loaded[i] != null;
-    }
-    boolean[] changed = new boolean[rules.size()];
+    boolean[] touched = new boolean[rules.size()];
     for (long ts : due(watermark)) {
       List<CustomerEvent> events = buffer.get(ts);
       events.sort(new EventOrder());
@@ -127,11 +141,12 @@ public final class FastRuleFunction
           if (!rule.seesEveryEvent() && !rule.eventTypes().contains(event.getEventType())) {
             continue;
           }
-          if (loaded[i] == null) {
-            loaded[i] = new RuleState();
+          if (!touched[i]) {
+            touched[i] = true;
+            stored[i] = deadlines.containsKey(keyOf[i]);
+            loaded[i] = stored[i] ? states.get(keyOf[i]) : new RuleState();
           }
           emit(i, rule.process(loaded[i], event, ts), out);
-          changed[i] = true;
           if (rule.windowMillis() > 0 && !loaded[i].isEmpty()) {
             // A partial match that started here ends its window then (a no-op otherwise).
             ctx.timerService().registerEventTimeTimer(ts + rule.windowMillis());
@@ -141,47 +156,51 @@ public final class FastRuleFunction
       buffer.remove(ts);
     }
     for (int i = 0; i < rules.size(); i++) {
-      if (loaded[i] == null) {
+      Long deadline = deadlines.get(keyOf[i]);
+      if (!touched[i] && deadline != null && deadline <= watermark) {
+        touched[i] = true;
+        stored[i] = true;
+        loaded[i] = states.get(keyOf[i]);
+      }
+      if (!touched[i]) {
         continue;
       }
-      int before = loaded[i].size();
-      List<Map<String, List<CustomerEvent>>> found = rules.get(i).advanceTime(loaded[i],
-          watermark);
-      changed[i] |= before != loaded[i].size();
-      emit(i, found, out);
-      if (changed[i]) {
-        Rule rule = rules.get(i).rule();
-        String key = Uids.fastRuleState(rule.id(), rule.version());
-        if (loaded[i].isEmpty()) {
-          if (stored[i]) {
-            states.remove(key);
-          }
-        } else {
-          states.put(key, loaded[i]);
+      FastRule rule = rules.get(i);
+      emit(i, rule.advanceTime(loaded[i], watermark), out);
+      if (loaded[i].isEmpty()) {
+        if (stored[i]) {
+          states.remove(keyOf[i]);
+          deadlines.remove(keyOf[i]);
+          indexChanged = true;
         }
+      } else if (!stored[i] || loaded[i].changes() > 0) {
+        states.put(keyOf[i], loaded[i]);
+        Long next = loaded[i].nextDeadline(rule.windowMillis());
+        indexChanged |= !next.equals(deadlines.put(keyOf[i], next));
+      }
+    }
+    if (indexChanged || deadlines.size() != indexSize) {
+      if (deadlines.isEmpty()) {
+        index.clear();
+      } else {
+        index.update(deadlines);
       }
     }
   }
 
-  /** The customer's non-empty rule states, by rule; drops those of retired rule versions. */
-  private RuleState[] loadAll() throws Exception {
-    RuleState[] loaded = new RuleState[rules.size()];
-    List<String> retired = null;
-    for (Map.Entry<String, RuleState> e : states.entries()) {
-      Integer i = ruleIndex.get(e.getKey());
-      if (i != null) {
-        loaded[i] = e.getValue();
-      } else {
-        retired = retired == null ? new ArrayList<>() : retired;
-        retired.add(e.getKey());
+  /** Rule version to next deadline, for the current customer; drops retired rule versions. */
+  private Map<String, Long> readIndex() throws Exception {
+    Map<String, Long> stored = index.value();
+    Map<String, Long> deadlines = stored == null ? new HashMap<>() : new HashMap<>(stored);
+    indexSize = deadlines.size();
+    if (deadlines.keySet().removeIf(key -> !ruleIndex.containsKey(key))) {
+      for (String key : stored.keySet()) {
+        if (!ruleIndex.containsKey(key)) {
+          states.remove(key);
+        }
       }
     }
-    if (retired != null) {
-      for (String key : retired) {
-        states.remove(key);
-      }
-    }
-    return loaded;
+    return deadlines;
   }
 
   /** Buffered timestamps the watermark has passed, oldest first. */

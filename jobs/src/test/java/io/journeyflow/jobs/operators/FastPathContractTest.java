@@ -43,8 +43,9 @@ class FastPathContractTest {
   @Test
   void stateNamesAreUnchanged() {
     assertThat(List.of(FastRuleFunction.BUFFER, FastRuleFunction.RULE_STATES,
-        Uids.fastRuleState("repeat-contact", 1)))
-        .containsExactly("fast-buffer", "fast-rules", "fast-rule-repeat-contact-v1");
+        FastRuleFunction.INDEX, Uids.fastRuleState("repeat-contact", 1)))
+        .containsExactly("fast-buffer", "fast-rules", "fast-index",
+            "fast-rule-repeat-contact-v1");
   }
 
   private static List<String> lines(String file) throws IOException {
