@@ -81,6 +81,7 @@ public final class JourneyFunction
   static final String PENDING_EVENTS = "pending-events";
   static final String PENDING_MATCHES = "pending-matches";
   static final String RECENT = "recent-events";
+  static final String RECENT_COUNT = "recent-events-count";
   static final String OPEN_SUPPRESSIONS = "open-suppressions";
   static final String OPENED_BY = "suppression-opened-by";
   static final String PROFILE = "profile";
@@ -127,6 +128,8 @@ public final class JourneyFunction
   private transient MapState<Long, List<CustomerEvent>> pendingEvents;
   private transient MapState<Long, List<RuleMatch>> pendingMatches;
   private transient ListState<ContextEvent> recent;
+  /** Entries in {@link #recent}, so that appending needs no read of the list. */
+  private transient ValueState<Integer> recentCount;
   private transient MapState<String, OpenSuppression> open;
   private transient MapState<String, RuleMatch> openedBy;
   private transient ValueState<CustomerProfile> profile;
@@ -189,6 +192,10 @@ public final class JourneyFunction
         new ListStateDescriptor<>(RECENT, new AvroTypeInfo<>(ContextEvent.class));
     recentDescriptor.enableTimeToLive(ttl(settings.idleTtl()));
     recent = getRuntimeContext().getListState(recentDescriptor);
+    ValueStateDescriptor<Integer> recentCountDescriptor =
+        new ValueStateDescriptor<>(RECENT_COUNT, Types.INT);
+    recentCountDescriptor.enableTimeToLive(ttl(settings.idleTtl()));
+    recentCount = getRuntimeContext().getState(recentCountDescriptor);
     open =
         getRuntimeContext()
             .getMapState(
@@ -370,13 +377,7 @@ public final class JourneyFunction
   }
 
   private void remember(List<CustomerEvent> events, Instant now) throws Exception {
-    List<ContextEvent> kept = new ArrayList<>(settings.maxRecentEvents() + events.size());
-    Instant oldest = now.minus(settings.maxRecentAge());
-    for (ContextEvent e : recent.get()) {
-      if (!e.getOccurredAt().isBefore(oldest)) {
-        kept.add(e);
-      }
-    }
+    List<ContextEvent> fresh = new ArrayList<>(events.size());
     CustomerProfile p = null;
     boolean changed = false;
     List<Long> contactTimes = null;
@@ -394,7 +395,7 @@ public final class JourneyFunction
         }
         contactTimes.add(e.getOccurredAt().toEpochMilli());
       }
-      kept.add(JourneyRecords.contextEvent(e));
+      fresh.add(JourneyRecords.contextEvent(e));
       if (Profiles.updates(e)) {
         p = Profiles.apply(changed ? p : profile.value(), e);
         changed = true;
@@ -406,8 +407,34 @@ public final class JourneyFunction
     if (contactTimes != null) {
       contacts.update(contactTimes);
     }
+    // Appending is a write without a read (RocksDB merges it); the list is trimmed only once it
+    // holds twice the maximum, and readers keep the newest ones within the age limit. Reading
+    // and rewriting the whole list on every event was the job's largest cost per event.
+    if (fresh.isEmpty()) {
+      return;
+    }
+    recent.addAll(fresh);
+    Integer stored = recentCount.value();
+    int count = (stored == null ? 0 : stored) + fresh.size();
+    if (count > 2 * settings.maxRecentEvents()) {
+      List<ContextEvent> kept = recentEvents(now);
+      recent.update(kept);
+      count = kept.size();
+    }
+    recentCount.update(count);
+  }
+
+  /** The newest recent events, at most the configured number, none older than the age limit. */
+  private List<ContextEvent> recentEvents(Instant now) throws Exception {
+    List<ContextEvent> kept = new ArrayList<>();
+    Instant oldest = now.minus(settings.maxRecentAge());
+    for (ContextEvent e : recent.get()) {
+      if (!e.getOccurredAt().isBefore(oldest)) {
+        kept.add(e);
+      }
+    }
     int from = Math.max(0, kept.size() - settings.maxRecentEvents());
-    recent.update(new ArrayList<>(kept.subList(from, kept.size())));
+    return new ArrayList<>(kept.subList(from, kept.size()));
   }
 
   /**
@@ -511,6 +538,7 @@ public final class JourneyFunction
   private void erase(CustomerEvent request, String customerId, OnTimerContext ctx)
       throws Exception {
     recent.clear();
+    recentCount.clear();
     profile.clear();
     sends.clear();
     open.clear();
@@ -558,8 +586,7 @@ public final class JourneyFunction
     if (spec != null) {
       openSuppression(rule, spec, match, ctx);
     }
-    List<ContextEvent> context = new ArrayList<>();
-    recent.get().forEach(context::add);
+    List<ContextEvent> context = recentEvents(match.getMatchedAt());
     journeys.remove(rule.id()); // the match completes this journey
     List<Action> actions = JourneyRecords.actions(rule, match, context, openSuppressions(),
         openJourneys(rule.id(), match.getMatchedAt()));

@@ -185,18 +185,18 @@ class JourneyFunctionTest {
       assertThat(release.getAt()).isEqualTo(at(30));
       assertThat(release.getScopes()).containsExactly("marketing", "sales");
       assertThat(release.getReason()).contains("issue.resolved");
-      // Only the recent-events context, the send history (for caps), when the rule last acted
-      // (for re-entry), and for analytics when the journey started, the sent action's
-      // repeat-contact follow-up and when that ends remain; the max-duration timer finds
-      // nothing to release.
-      assertThat(h.numKeyedStateEntries()).isEqualTo(6);
+      // Only the recent-events context and its size, the send history (for caps), when the
+      // rule last acted (for re-entry), and for analytics when the journey started, the sent
+      // action's repeat-contact follow-up and when that ends remain; the max-duration timer
+      // finds nothing to release.
+      assertThat(h.numKeyedStateEntries()).isEqualTo(7);
       h.processBothWatermarks(new Watermark(millis(200)));
       assertThat(signals(h)).hasSize(2);
       assertThat(h.numEventTimeTimers()).as("only the follow-up's end").isOne();
       // Seven days after the action, the follow-up ends without another contact.
       h.processBothWatermarks(new Watermark(millis(10 + 7 * 24 * 60)));
       assertThat(h.numEventTimeTimers()).isZero();
-      assertThat(h.numKeyedStateEntries()).isEqualTo(4);
+      assertThat(h.numKeyedStateEntries()).isEqualTo(5);
       assertThat(sideOutput(h, FACTS)).filteredOn(f -> f.getKind().equals("FOLLOWED_UP"))
           .singleElement().satisfies(f -> assertThat(f.getFlag()).isFalse());
     }
@@ -285,6 +285,26 @@ class JourneyFunctionTest {
       // Bounded to 3, newest last, and nothing from after the match.
       assertThat(action.getContext().getRecentEvents()).extracting(ContextEvent::getEventId)
           .containsExactly("p3", "p4", "e9");
+    }
+  }
+
+  @Test
+  void recentEventsStayBoundedByCountAndAgeAcrossManyEvents() throws Exception {
+    try (var h = harness(3)) {
+      h.open();
+      for (int i = 1; i <= 9; i++) { // more than twice the bound: the stored list is trimmed
+        h.feedEvent(new StreamRecord<>(event("p" + i, "page.viewed", "c1", i), millis(i)));
+        h.processBothWatermarks(new Watermark(millis(i)));
+      }
+      // 30 days (the age limit) after p8: only p8, p9 and the match's event are recent.
+      long at = 8 + Duration.ofDays(30).toMinutes();
+      CustomerEvent opened = event("e9", "issue.opened", "c1", at, "case-1");
+      h.feedEvent(new StreamRecord<>(opened, millis(at)));
+      h.feedMatch(new StreamRecord<>(match(opened), millis(at)));
+      h.processBothWatermarks(new Watermark(millis(at)));
+      Action action = h.extractOutputValues().get(0);
+      assertThat(action.getContext().getRecentEvents()).extracting(ContextEvent::getEventId)
+          .containsExactly("p8", "p9", "e9");
     }
   }
 

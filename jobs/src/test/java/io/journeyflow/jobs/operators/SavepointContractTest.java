@@ -53,6 +53,7 @@ class SavepointContractTest {
         "journey " + JourneyFunction.PENDING_EVENTS,
         "journey " + JourneyFunction.PENDING_MATCHES,
         "journey " + JourneyFunction.RECENT,
+        "journey " + JourneyFunction.RECENT_COUNT,
         "journey " + JourneyFunction.OPEN_SUPPRESSIONS,
         "journey " + JourneyFunction.OPENED_BY,
         "journey " + JourneyFunction.PROFILE,
