@@ -215,6 +215,29 @@ class JourneyflowJobITCase {
     }
   }
 
+  @Test
+  void theJobRefusesToStartWhileATopicIsMissing() throws Exception {
+    Topics t = new Topics(KAFKA);
+    String missing = KAFKA.uniqueTopic("not-created");
+    java.io.PrintStream original = System.err;
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    int exit;
+    try {
+      System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+      exit = new picocli.CommandLine(new JourneyflowMain()).execute(
+          "-D", JobOptions.BOOTSTRAP_SERVERS.key() + "=" + KAFKA.bootstrapServers(),
+          "-D", JobOptions.INPUT_TOPICS.key() + "=" + t.input,
+          "-D", JobOptions.ACTIONS_TOPIC.key() + "=" + missing);
+    } finally {
+      System.setErr(original);
+    }
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("These topics do not exist on " + KAFKA.bootstrapServers())
+        .contains(missing)
+        .doesNotContain(t.input);
+  }
+
   /** The bundled policies under a new version, with no service messages in chat at all. */
   private static String noChatPolicies() throws IOException {
     try (var in = PolicyLoader.class.getClassLoader().getResourceAsStream(PolicyLoader.CLASSPATH)) {

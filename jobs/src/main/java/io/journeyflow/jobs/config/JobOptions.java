@@ -39,6 +39,16 @@ public final class JobOptions {
     return properties;
   }
 
+  public static final ConfigOption<Boolean> CHECK_TOPICS =
+      ConfigOptions.key("journeyflow.kafka.check-topics")
+          .booleanType()
+          .defaultValue(true)
+          .withDescription(
+              "Before the job starts, ask the brokers whether every input, output and control"
+                  + " topic exists, and refuse to start (listing the missing ones) if not. A sink"
+                  + " without its topic otherwise blocks and fails over and over. Switch off where"
+                  + " the process that submits the job cannot reach the brokers.");
+
   public static final ConfigOption<List<String>> INPUT_TOPICS =
       ConfigOptions.key("journeyflow.input.topics")
           .stringType()

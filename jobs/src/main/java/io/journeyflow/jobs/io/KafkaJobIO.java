@@ -16,6 +16,8 @@ import io.journeyflow.schema.ErasureConfirmation;
 import io.journeyflow.schema.JourneyMetrics;
 import io.journeyflow.schema.SuppressionSignal;
 import io.journeyflow.schema.internal.ControlRecord;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.ReadableConfig;
@@ -38,6 +40,20 @@ public final class KafkaJobIO implements JobIO {
   public KafkaJobIO(ReadableConfig config, boolean bounded) {
     this.config = config;
     this.bounded = bounded;
+  }
+
+  /** Every topic the job reads or writes, for {@link JobOptions#CHECK_TOPICS}. */
+  public static List<String> topics(ReadableConfig config) {
+    List<String> topics = new ArrayList<>(config.get(JobOptions.INPUT_TOPICS));
+    topics.addAll(List.of(
+        config.get(JobOptions.POLICIES_TOPIC),
+        config.get(JobOptions.ACTIONS_TOPIC),
+        config.get(JobOptions.SUPPRESSIONS_TOPIC),
+        config.get(JobOptions.DEAD_LETTER_TOPIC),
+        config.get(JobOptions.DECISIONS_TOPIC),
+        config.get(JobOptions.ERASURES_TOPIC),
+        config.get(JobOptions.JOURNEY_METRICS_TOPIC)));
+    return topics;
   }
 
   @Override
