@@ -1,0 +1,30 @@
+package io.journeyflow.jobs.identity;
+
+import io.journeyflow.jobs.identity.IdentifierTypes.Identifier;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What one identifier key of the distributed identity graph keeps: the customer it resolves to
+ * (its label), the identifiers it was seen with and, for a weak identifier, the last label each
+ * of them sent (to tell a contested identifier). Mutable, owned by one key; see
+ * {@link IdentityProtocol}.
+ */
+public final class IdentityNode {
+
+  /** The best identifier of its component this node knows of: the customer it resolves to. */
+  public Identifier label;
+  /** Identifiers it shared an event with. */
+  public final Set<Identifier> neighbours = new LinkedHashSet<>();
+  /** Weak nodes: the last label each neighbour sent. */
+  public final Map<Identifier, Identifier> heard = new HashMap<>();
+  /** Weak nodes: strong labels already reported as refused links. */
+  public final Set<Identifier> reported = new HashSet<>();
+
+  public IdentityNode(Identifier self) {
+    this.label = self;
+  }
+}
