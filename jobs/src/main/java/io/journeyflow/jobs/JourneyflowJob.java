@@ -6,10 +6,15 @@ import io.journeyflow.jobs.analytics.JourneyMetricsWindow;
 import io.journeyflow.jobs.config.JobOptions;
 import io.journeyflow.jobs.decisions.DecisionEngine;
 import io.journeyflow.jobs.decisions.Policies;
+import io.journeyflow.jobs.identity.IdentifierTypes;
 import io.journeyflow.jobs.io.JobIO;
 import io.journeyflow.jobs.operators.CustomerKeys;
 import io.journeyflow.jobs.operators.DecodeSplitter;
 import io.journeyflow.jobs.operators.EventTimeWatermarks;
+import io.journeyflow.jobs.operators.IdentityFanOut;
+import io.journeyflow.jobs.operators.IdentityFunction;
+import io.journeyflow.jobs.operators.IdentityKeys;
+import io.journeyflow.jobs.operators.IdentityOperator;
 import io.journeyflow.jobs.operators.IngestFunction;
 import io.journeyflow.jobs.operators.ControlSplitter;
 import io.journeyflow.jobs.operators.JourneyFunction;
@@ -24,12 +29,16 @@ import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
 import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.ErasureConfirmation;
+import io.journeyflow.schema.IdentityMerged;
 import io.journeyflow.schema.JourneyMetrics;
 import io.journeyflow.schema.SuppressionSignal;
 import io.journeyflow.schema.internal.ControlRecord;
+import io.journeyflow.schema.internal.IdentityMessage;
 import io.journeyflow.schema.internal.JourneyFact;
 import io.journeyflow.schema.internal.MetricsAccumulator;
 import io.journeyflow.schema.internal.RuleMatch;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -61,6 +70,10 @@ public final class JourneyflowJob {
       new OutputTag<>("journey-facts", new AvroTypeInfo<>(JourneyFact.class));
   static final OutputTag<ErasureConfirmation> ERASURES =
       new OutputTag<>("erasures", new AvroTypeInfo<>(ErasureConfirmation.class));
+  static final OutputTag<IdentityMessage> IDENTITY_MESSAGES =
+      new OutputTag<>("identity-messages", new AvroTypeInfo<>(IdentityMessage.class));
+  static final OutputTag<IdentityMerged> IDENTITY_MERGES =
+      new OutputTag<>("identity-merges", new AvroTypeInfo<>(IdentityMerged.class));
 
   private final ReadableConfig config;
   private final RuleSet rules;
@@ -91,7 +104,9 @@ public final class JourneyflowJob {
 
   /** Adds the whole job to {@code env}; the caller executes it. */
   public void build(StreamExecutionEnvironment env) {
-    CustomerKeys keys = new CustomerKeys(config.get(JobOptions.IDENTITY_PRIORITY));
+    boolean resolve = config.get(JobOptions.IDENTITY_RESOLUTION);
+    CustomerKeys keys = new CustomerKeys(config.get(JobOptions.IDENTITY_PRIORITY), resolve);
+    List<DataStream<DeadLetter>> deadLetters = new ArrayList<>();
     DataStream<Either<DeadLetter, CustomerEvent>> decoded =
         io.events(
             env,
@@ -100,12 +115,17 @@ public final class JourneyflowJob {
 
     SingleOutputStreamOperator<CustomerEvent> events =
         decoded
-            .process(new DecodeSplitter(keys, DEAD_LETTERS), new AvroTypeInfo<>(CustomerEvent.class))
+            .process(
+                new DecodeSplitter(new CustomerKeys(config.get(JobOptions.IDENTITY_PRIORITY)),
+                    DEAD_LETTERS),
+                new AvroTypeInfo<>(CustomerEvent.class))
             .uid(Uids.DECODE)
             .name("split dead letters");
+    DataStream<CustomerEvent> identified =
+        resolve ? resolveIdentities(events, deadLetters) : events;
 
     SingleOutputStreamOperator<CustomerEvent> accepted =
-        events
+        identified
             .keyBy(keys, Types.STRING)
             .process(
                 new IngestFunction(config.get(JobOptions.DEDUP_TTL), DEAD_LETTERS),
@@ -134,7 +154,8 @@ public final class JourneyflowJob {
 
     SingleOutputStreamOperator<ControlRecord> policyRecords =
         io.policyUpdates(env)
-            .process(new ControlSplitter(DEAD_LETTERS), new AvroTypeInfo<>(ControlRecord.class))
+            .process(new ControlSplitter<ControlRecord>(DEAD_LETTERS),
+                new AvroTypeInfo<>(ControlRecord.class))
             .uid(Uids.POLICY_SPLIT)
             .name("split unreadable policy updates")
             .setParallelism(1);
@@ -182,10 +203,46 @@ public final class JourneyflowJob {
     io.suppressions(actions.getSideOutput(SUPPRESSIONS));
     io.decisions(actions.getSideOutput(DECISIONS));
     io.erasures(actions.getSideOutput(ERASURES));
-    io.deadLetters(
-        events.getSideOutput(DEAD_LETTERS).union(
-            accepted.getSideOutput(DEAD_LETTERS),
-            policyRecords.getSideOutput(DEAD_LETTERS),
-            policyUpdates.getSideOutput(DEAD_LETTERS)));
+    deadLetters.add(accepted.getSideOutput(DEAD_LETTERS));
+    deadLetters.add(policyRecords.getSideOutput(DEAD_LETTERS));
+    deadLetters.add(policyUpdates.getSideOutput(DEAD_LETTERS));
+    @SuppressWarnings("unchecked")
+    DataStream<DeadLetter>[] more = deadLetters.toArray(new DataStream[0]);
+    io.deadLetters(events.getSideOutput(DEAD_LETTERS).union(more));
+  }
+
+  /**
+   * Identity resolution: each event goes to the node of every identifier it carries, the node of
+   * its best identifier stamps it with its customer; labels between nodes go round the loop
+   * topic, absorbed customers to the identity topic.
+   */
+  private DataStream<CustomerEvent> resolveIdentities(DataStream<CustomerEvent> events,
+      List<DataStream<DeadLetter>> deadLetters) {
+    IdentifierTypes types = new IdentifierTypes(config.get(JobOptions.IDENTITY_PRIORITY),
+        config.get(JobOptions.IDENTITY_STRONG_TYPES));
+    SingleOutputStreamOperator<IdentityMessage> links =
+        io.identityLinks(events.getExecutionEnvironment())
+            .process(new ControlSplitter<IdentityMessage>(DEAD_LETTERS),
+                new AvroTypeInfo<>(IdentityMessage.class))
+            .uid(Uids.IDENTITY_LINKS_SPLIT)
+            .name("split unreadable identity links");
+    SingleOutputStreamOperator<CustomerEvent> resolved =
+        events
+            .flatMap(new IdentityFanOut(types),
+                Types.TUPLE(Types.STRING, new AvroTypeInfo<>(CustomerEvent.class)))
+            .uid(Uids.IDENTITY_FAN_OUT)
+            .name("events to their identifiers")
+            .connect(links)
+            .keyBy(new IdentityKeys.Observed(), new IdentityKeys.Message(), Types.STRING)
+            .transform(
+                "resolve identities",
+                new AvroTypeInfo<>(CustomerEvent.class),
+                new IdentityOperator(new IdentityFunction(types,
+                    config.get(JobOptions.IDENTITY_SETTLE), IDENTITY_MESSAGES, IDENTITY_MERGES)))
+            .uid(Uids.IDENTITY);
+    deadLetters.add(links.getSideOutput(DEAD_LETTERS));
+    io.identityLinksOut(resolved.getSideOutput(IDENTITY_MESSAGES));
+    io.identityMerges(resolved.getSideOutput(IDENTITY_MERGES));
+    return resolved;
   }
 }

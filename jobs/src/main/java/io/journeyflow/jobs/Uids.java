@@ -24,6 +24,13 @@ public final class Uids {
   public static final String SINK_JOURNEY_METRICS = "sink-journey-metrics";
   /** The one keyed operator of the fast rule engine (journeyflow.rules.fast-path). */
   public static final String FAST_RULES = "rules-fast";
+  /** Identity resolution (journeyflow.identity.resolution): fan-out, graph, loop, merges. */
+  public static final String IDENTITY_FAN_OUT = "identity-fan-out";
+  public static final String IDENTITY = "identity-graph";
+  public static final String IDENTITY_LINKS_SPLIT = "identity-links-split";
+  public static final String SOURCE_IDENTITY_LINKS = "source-identity-links";
+  public static final String SINK_IDENTITY_LINKS = "sink-identity-links";
+  public static final String SINK_IDENTITY = "sink-identity";
 
   private Uids() {}
 

@@ -225,6 +225,48 @@ public final class JobOptions {
           .withDescription(
               "A source split without events for this long stops holding back the watermark.");
 
+  public static final ConfigOption<Boolean> IDENTITY_RESOLUTION =
+      ConfigOptions.key("journeyflow.identity.resolution")
+          .booleanType()
+          .defaultValue(false)
+          .withDescription(
+              "Link identifiers that occur together on events into one customer (docs/identity.md):"
+                  + " an identity graph keyed by identifier, a loop topic between its keys, and"
+                  + " IdentityMerged records on the identity topic. Off: the customer key is the"
+                  + " first identifier of journeyflow.identity.priority that an event carries.");
+
+  public static final ConfigOption<List<String>> IDENTITY_STRONG_TYPES =
+      ConfigOptions.key("journeyflow.identity.strong-types")
+          .stringType()
+          .asList()
+          .defaultValues("customerId", "accountId")
+          .withDescription(
+              "Identifier types that may join two customers; the other types of"
+                  + " journeyflow.identity.priority are weak: they attach to a customer but never"
+                  + " join two that each hold a strong identifier (a shared device or phone).");
+
+  public static final ConfigOption<String> IDENTITY_TOPIC =
+      ConfigOptions.key("journeyflow.output.identity-topic")
+          .stringType()
+          .defaultValue("identity")
+          .withDescription("Topic of IdentityMerged records (identity resolution).");
+
+  public static final ConfigOption<String> IDENTITY_LINKS_TOPIC =
+      ConfigOptions.key("journeyflow.identity.links-topic")
+          .stringType()
+          .defaultValue("identity-links")
+          .withDescription(
+              "Internal topic the identity graph writes and reads: labels between identifier"
+                  + " keys. One per job; at-least-once is enough.");
+
+  public static final ConfigOption<Duration> IDENTITY_SETTLE =
+      ConfigOptions.key("journeyflow.identity.conflict-settle")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(10))
+          .withDescription(
+              "How long labels may still be moving before a weak identifier linked to two"
+                  + " customers is counted as a conflict (processing time).");
+
   public static final ConfigOption<Duration> DEDUP_TTL =
       ConfigOptions.key("journeyflow.dedup.ttl")
           .durationType()

@@ -94,6 +94,15 @@ public final class IdentifierTypes implements Serializable {
       return CUSTOMER_ID.equals(type) ? value : type + ":" + value;
     }
 
+    /** The inverse of {@link #toString()}: types never contain a colon, values may. */
+    public static Identifier parse(String text) {
+      int colon = text.indexOf(':');
+      if (colon <= 0) {
+        throw new IllegalArgumentException("not an identifier (type:value): " + text);
+      }
+      return new Identifier(text.substring(0, colon), text.substring(colon + 1));
+    }
+
     /** As written in records: always {@code type:value}. */
     @Override
     public String toString() {

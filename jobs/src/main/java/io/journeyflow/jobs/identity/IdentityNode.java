@@ -1,6 +1,7 @@
 package io.journeyflow.jobs.identity;
 
 import io.journeyflow.jobs.identity.IdentifierTypes.Identifier;
+import io.journeyflow.schema.internal.IdentityNodeState;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -26,5 +27,30 @@ public final class IdentityNode {
 
   public IdentityNode(Identifier self) {
     this.label = self;
+  }
+
+  /** From its keyed state; a new node when {@code state} is null. */
+  public static IdentityNode of(Identifier self, IdentityNodeState state) {
+    IdentityNode node = new IdentityNode(self);
+    if (state != null) {
+      node.label = Identifier.parse(state.getLabel());
+      state.getNeighbours().forEach(n -> node.neighbours.add(Identifier.parse(n)));
+      state.getHeard().forEach((from, label) ->
+          node.heard.put(Identifier.parse(from), Identifier.parse(label)));
+      state.getReported().forEach(r -> node.reported.add(Identifier.parse(r)));
+    }
+    return node;
+  }
+
+  /** As keyed state. */
+  public IdentityNodeState toState() {
+    Map<String, String> heardText = new HashMap<>();
+    heard.forEach((from, l) -> heardText.put(from.toString(), l.toString()));
+    return IdentityNodeState.newBuilder()
+        .setLabel(label.toString())
+        .setNeighbours(neighbours.stream().map(Identifier::toString).toList())
+        .setHeard(heardText)
+        .setReported(reported.stream().map(Identifier::toString).sorted().toList())
+        .build();
   }
 }

@@ -42,8 +42,8 @@ public final class IdentityProtocol {
     /** Deliver {@code label} from {@code from} to node {@code to} (at least once, any order). */
     void send(Identifier to, Identifier from, Identifier label);
 
-    /** The customer {@code absorbed} is now {@code survivor}. */
-    void merged(Identifier absorbed, Identifier survivor);
+    /** The customer {@code absorbed} is now {@code survivor}, learnt from neighbour {@code via}. */
+    void merged(Identifier absorbed, Identifier survivor, Identifier via);
 
     /** A link of {@code node} to the customer {@code refused} was not applied. */
     void conflict(Identifier node, Identifier keptWith, Identifier refused);
@@ -91,7 +91,7 @@ public final class IdentityProtocol {
       node.heard.merge(from, label, (a, b) -> better(b, a) ? b : a);
     }
     if ((!strongSelf || types.isStrong(from.type())) && better(label, node.label)) {
-      adopt(self, node, label, out);
+      adopt(self, node, from, label, out);
     }
   }
 
@@ -113,11 +113,12 @@ public final class IdentityProtocol {
     }
   }
 
-  private void adopt(Identifier self, IdentityNode node, Identifier label, Effects out) {
+  private void adopt(Identifier self, IdentityNode node, Identifier from, Identifier label,
+      Effects out) {
     if (node.label.equals(self)) {
       // Its own name may have reached other nodes and named a customer there: report it even if
       // no event of its own came through here. Once, since a label never becomes self again.
-      out.merged(self, label);
+      out.merged(self, label, from);
     }
     node.label = label;
     for (Identifier n : node.neighbours) {

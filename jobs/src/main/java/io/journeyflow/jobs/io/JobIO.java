@@ -5,9 +5,11 @@ import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
 import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.ErasureConfirmation;
+import io.journeyflow.schema.IdentityMerged;
 import io.journeyflow.schema.JourneyMetrics;
 import io.journeyflow.schema.SuppressionSignal;
 import io.journeyflow.schema.internal.ControlRecord;
+import io.journeyflow.schema.internal.IdentityMessage;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -47,4 +49,27 @@ public interface JobIO {
 
   /** One confirmation per customer.erase request. */
   void erasures(DataStream<ErasureConfirmation> erasures);
+
+  /**
+   * Identity resolution's loop, read side: labels the identity graph sent itself (Left:
+   * records that do not decode). Its watermarks are ignored
+   * ({@link io.journeyflow.jobs.operators.IdentityOperator}).
+   */
+  default DataStream<Either<DeadLetter, IdentityMessage>> identityLinks(
+      StreamExecutionEnvironment env) {
+    throw new UnsupportedOperationException(
+        "identity resolution needs a loop topic: run the job with Kafka");
+  }
+
+  /** Identity resolution's loop, write side. */
+  default void identityLinksOut(DataStream<IdentityMessage> links) {
+    throw new UnsupportedOperationException(
+        "identity resolution needs a loop topic: run the job with Kafka");
+  }
+
+  /** Customers found to be one: an IdentityMerged record per absorbed customer. */
+  default void identityMerges(DataStream<IdentityMerged> merges) {
+    throw new UnsupportedOperationException(
+        "identity resolution needs a loop topic: run the job with Kafka");
+  }
 }

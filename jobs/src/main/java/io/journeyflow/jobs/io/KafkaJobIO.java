@@ -3,6 +3,7 @@ package io.journeyflow.jobs.io;
 import io.journeyflow.connectors.InputFormat;
 import io.journeyflow.connectors.KafkaControlSource;
 import io.journeyflow.connectors.KafkaEventSource;
+import io.journeyflow.connectors.KafkaRecordSource;
 import io.journeyflow.connectors.KafkaSinkSettings;
 import io.journeyflow.connectors.KafkaSinks;
 import io.journeyflow.connectors.KafkaSourceSettings;
@@ -13,9 +14,11 @@ import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
 import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.ErasureConfirmation;
+import io.journeyflow.schema.IdentityMerged;
 import io.journeyflow.schema.JourneyMetrics;
 import io.journeyflow.schema.SuppressionSignal;
 import io.journeyflow.schema.internal.ControlRecord;
+import io.journeyflow.schema.internal.IdentityMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -42,6 +45,46 @@ public final class KafkaJobIO implements JobIO {
     this.bounded = bounded;
   }
 
+  @Override
+  public DataStream<Either<DeadLetter, IdentityMessage>> identityLinks(
+      StreamExecutionEnvironment env) {
+    return env.fromSource(
+            KafkaRecordSource.build(
+                config.get(JobOptions.BOOTSTRAP_SERVERS),
+                config.get(JobOptions.IDENTITY_LINKS_TOPIC),
+                config.get(JobOptions.GROUP_ID) + "-identity",
+                IdentityMessage.class,
+                IdentityMessage::fromByteBuffer,
+                JobOptions.kafkaProperties(config)),
+            WatermarkStrategy.noWatermarks(),
+            "kafka identity links")
+        .uid(Uids.SOURCE_IDENTITY_LINKS);
+  }
+
+  @Override
+  public void identityLinksOut(DataStream<IdentityMessage> links) {
+    // Labels only improve and a repeated one changes nothing: at-least-once is enough, and a
+    // label is seen at once instead of after the next checkpoint.
+    KafkaSinkSettings s = sinkSettings();
+    KafkaSinkSettings atLeastOnce = new KafkaSinkSettings(s.bootstrapServers(),
+        DeliveryGuarantee.AT_LEAST_ONCE, s.transactionalIdPrefix() + "-identity",
+        s.transactionTimeout(), s.properties(), s.recordTimestamp());
+    links
+        .sinkTo(KafkaSinks.avro(atLeastOnce, config.get(JobOptions.IDENTITY_LINKS_TOPIC),
+            new Keys.IdentityMessageKey()))
+        .uid(Uids.SINK_IDENTITY_LINKS)
+        .name("kafka identity links");
+  }
+
+  @Override
+  public void identityMerges(DataStream<IdentityMerged> merges) {
+    merges
+        .sinkTo(KafkaSinks.avro(sinkSettings(), config.get(JobOptions.IDENTITY_TOPIC),
+            new Keys.IdentityMergedKey()))
+        .uid(Uids.SINK_IDENTITY)
+        .name("kafka identity merges");
+  }
+
   /** Every topic the job reads or writes, for {@link JobOptions#CHECK_TOPICS}. */
   public static List<String> topics(ReadableConfig config) {
     List<String> topics = new ArrayList<>(config.get(JobOptions.INPUT_TOPICS));
@@ -53,6 +96,10 @@ public final class KafkaJobIO implements JobIO {
         config.get(JobOptions.DECISIONS_TOPIC),
         config.get(JobOptions.ERASURES_TOPIC),
         config.get(JobOptions.JOURNEY_METRICS_TOPIC)));
+    if (config.get(JobOptions.IDENTITY_RESOLUTION)) {
+      topics.add(config.get(JobOptions.IDENTITY_TOPIC));
+      topics.add(config.get(JobOptions.IDENTITY_LINKS_TOPIC));
+    }
     return topics;
   }
 

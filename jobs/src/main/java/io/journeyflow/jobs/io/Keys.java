@@ -5,8 +5,10 @@ import io.journeyflow.schema.Action;
 import io.journeyflow.schema.DeadLetter;
 import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.ErasureConfirmation;
+import io.journeyflow.schema.IdentityMerged;
 import io.journeyflow.schema.JourneyMetrics;
 import io.journeyflow.schema.SuppressionSignal;
+import io.journeyflow.schema.internal.IdentityMessage;
 
 /** Kafka record keys of the outputs: the customer, so one customer's records stay in order. */
 final class Keys {
@@ -50,6 +52,22 @@ final class Keys {
     @Override
     public String key(JourneyMetrics metrics) {
       return metrics.getRuleId();
+    }
+  }
+
+  /** Key of a merge record: the absorbed customer (a compacted topic keeps one per customer). */
+  static final class IdentityMergedKey implements KeyExtractor<IdentityMerged> {
+    @Override
+    public String key(IdentityMerged merged) {
+      return merged.getAbsorbedId();
+    }
+  }
+
+  /** Key of a loop message: its target identifier, so one node's labels stay in order. */
+  static final class IdentityMessageKey implements KeyExtractor<IdentityMessage> {
+    @Override
+    public String key(IdentityMessage message) {
+      return message.getTarget();
     }
   }
 

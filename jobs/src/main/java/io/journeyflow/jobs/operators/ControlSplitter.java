@@ -1,7 +1,6 @@
 package io.journeyflow.jobs.operators;
 
 import io.journeyflow.schema.DeadLetter;
-import io.journeyflow.schema.internal.ControlRecord;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -9,9 +8,11 @@ import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
-/** Passes control records on and diverts those that could not be read to the dead letters. */
-public final class ControlSplitter
-    extends ProcessFunction<Either<DeadLetter, ControlRecord>, ControlRecord> {
+/**
+ * Passes records of a control or loop topic on and diverts those that could not be read to the
+ * dead letters.
+ */
+public final class ControlSplitter<T> extends ProcessFunction<Either<DeadLetter, T>, T> {
 
   private final OutputTag<DeadLetter> deadLetters;
   private transient Counter rejected;
@@ -27,7 +28,7 @@ public final class ControlSplitter
 
   @Override
   public void processElement(
-      Either<DeadLetter, ControlRecord> record, Context ctx, Collector<ControlRecord> out) {
+      Either<DeadLetter, T> record, Context ctx, Collector<T> out) {
     if (record.isLeft()) {
       rejected.inc();
       ctx.output(deadLetters, record.left());

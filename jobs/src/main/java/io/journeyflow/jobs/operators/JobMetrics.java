@@ -25,6 +25,10 @@ public final class JobMetrics {
   public static final String SUPPRESSION_SIGNALS = "suppressionSignals";
   /** Decision records, labelled by outcome. */
   public static final String DECISIONS = "decisions";
+  /** Identity resolution: customers absorbed, refused links, labels sent through the loop. */
+  public static final String IDENTITY_MERGES = "identityMerges";
+  public static final String IDENTITY_CONFLICTS = "identityConflicts";
+  public static final String IDENTITY_MESSAGES = "identityMessages";
 
   private JobMetrics() {}
 

@@ -202,7 +202,7 @@ class IdentityProtocolTest {
     }
 
     @Override
-    public void merged(Identifier absorbed, Identifier survivor) {
+    public void merged(Identifier absorbed, Identifier survivor, Identifier via) {
       assertThat(merges.put(absorbed, survivor)).as("%s absorbed twice", absorbed).isNull();
     }
 

@@ -27,9 +27,13 @@ final class EventJsonReader {
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
 
+  /** The field the job sets itself (identity resolution); an input that sets it is refused. */
+  static final String JOB_FIELD = "customerKey";
+
   /** Top-level field names, in schema order, so messages list them as documented. */
   static final List<String> FIELDS =
-      CustomerEvent.getClassSchema().getFields().stream().map(Schema.Field::name).toList();
+      CustomerEvent.getClassSchema().getFields().stream().map(Schema.Field::name)
+          .filter(name -> !name.equals(JOB_FIELD)).toList();
 
   private EventJsonReader() {}
 

@@ -56,6 +56,10 @@ final class RecordJsonWriter {
         IndexedRecord record = (IndexedRecord) value;
         g.writeStartObject();
         for (Schema.Field field : schema.getFields()) {
+          if (record.get(field.pos()) == null && EventJsonReader.JOB_FIELD.equals(field.name())
+              && schema.getName().equals("CustomerEvent")) {
+            continue; // set by the job only: an event's JSON form has it only when it is set
+          }
           g.writeFieldName(field.name());
           value(g, record.get(field.pos()), field.schema(), path + "." + field.name());
         }

@@ -66,7 +66,10 @@ class ReadmeExamplesTest {
     node.fieldNames().forEachRemaining(names::add);
     Schema schema =
         RECORDS.stream()
-            .filter(s -> s.getFields().stream().map(Schema.Field::name).toList().equals(names))
+            .filter(s -> s.getFields().stream().map(Schema.Field::name)
+                // the job's own field of an event is not part of its JSON form unless set
+                .filter(f -> !isUnsetJobField(s, f, node))
+                .toList().equals(names))
             .findFirst()
             .orElseThrow(() -> new AssertionError("no record has exactly the fields " + names));
     IndexedRecord record = (IndexedRecord) value(node, schema);
@@ -76,17 +79,28 @@ class ReadmeExamplesTest {
     }
   }
 
+  /** The job's own field of an event is not part of its JSON form unless it is set. */
+  private static boolean isUnsetJobField(Schema schema, String field, JsonNode node) {
+    return schema.getName().equals("CustomerEvent") && field.equals("customerKey")
+        && !node.has(field);
+  }
+
   /** The Java value of {@code node} under {@code schema}, as the generated classes hold it. */
   private static Object value(JsonNode node, Schema schema) {
     switch (schema.getType()) {
       case RECORD -> {
         IndexedRecord r = (IndexedRecord) SpecificData.get().newRecord(null, schema);
+        int expected = 0;
         for (Schema.Field f : schema.getFields()) {
+          if (isUnsetJobField(schema, f.name(), node)) {
+            continue;
+          }
           assertThat(node.has(f.name())).as("%s has %s", schema.getName(), f.name()).isTrue();
           r.put(f.pos(), value(node.get(f.name()), f.schema()));
+          expected++;
         }
         assertThat(node.size()).as("%s has no other fields", schema.getName())
-            .isEqualTo(schema.getFields().size());
+            .isEqualTo(expected);
         return r;
       }
       case UNION -> {

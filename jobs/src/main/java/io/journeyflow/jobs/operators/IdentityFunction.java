@@ -1,0 +1,215 @@
+package io.journeyflow.jobs.operators;
+
+import io.journeyflow.jobs.identity.IdentifierTypes;
+import io.journeyflow.jobs.identity.IdentifierTypes.Identifier;
+import io.journeyflow.jobs.identity.IdentityNode;
+import io.journeyflow.jobs.identity.IdentityProtocol;
+import io.journeyflow.schema.CustomerEvent;
+import io.journeyflow.schema.IdentityMerged;
+import io.journeyflow.schema.internal.IdentityMessage;
+import io.journeyflow.schema.internal.IdentityNodeState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.api.java.typeutils.ListTypeInfo;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * One node of the identity graph per identifier key ({@link IdentityProtocol}): input 1 is each
+ * event once per identifier it carries, input 2 the labels other nodes sent through the loop
+ * topic. The node of an event's best identifier stamps the event with its customer and passes
+ * it on; labels to send go to the loop, absorbed customers to the identity topic. Events wait
+ * for the watermark and are observed in event-time order per identifier, so a link applies to
+ * what happened after it whatever the arrival order. A weak identifier that heard two customers
+ * is reported once labels had {@code settle} to stop moving.
+ */
+public final class IdentityFunction extends KeyedCoProcessFunction<
+    String, Tuple2<String, CustomerEvent>, IdentityMessage, CustomerEvent> {
+
+  private static final long serialVersionUID = 1L;
+
+  /** State names: part of the savepoint contract. */
+  public static final String NODE = "identity-node";
+  public static final String PENDING = "identity-pending";
+
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(IdentityFunction.class);
+
+  private final IdentifierTypes types;
+  private final Duration settle;
+  private final OutputTag<IdentityMessage> messages;
+  private final OutputTag<IdentityMerged> merges;
+
+  private transient IdentityProtocol protocol;
+  private transient ValueState<IdentityNodeState> state;
+  private transient MapState<Long, List<CustomerEvent>> pending;
+  private transient Counter mergeCount;
+  private transient Counter conflictCount;
+  private transient Counter messageCount;
+
+  public IdentityFunction(IdentifierTypes types, Duration settle,
+      OutputTag<IdentityMessage> messages, OutputTag<IdentityMerged> merges) {
+    this.types = types;
+    this.settle = settle;
+    this.messages = messages;
+    this.merges = merges;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    protocol = new IdentityProtocol(types);
+    state = getRuntimeContext().getState(
+        new ValueStateDescriptor<>(NODE, new AvroTypeInfo<>(IdentityNodeState.class)));
+    pending = getRuntimeContext().getMapState(new MapStateDescriptor<>(PENDING, Types.LONG,
+        new ListTypeInfo<>(new AvroTypeInfo<>(CustomerEvent.class))));
+    var group = JobMetrics.group(getRuntimeContext());
+    mergeCount = group.counter(JobMetrics.IDENTITY_MERGES);
+    conflictCount = group.counter(JobMetrics.IDENTITY_CONFLICTS);
+    messageCount = group.counter(JobMetrics.IDENTITY_MESSAGES);
+  }
+
+  @Override
+  public void processElement1(Tuple2<String, CustomerEvent> observed, Context ctx,
+      Collector<CustomerEvent> out) throws Exception {
+    long ts = ctx.timestamp();
+    if (ts <= ctx.timerService().currentWatermark()) {
+      observe(observed.f1, ctx, out); // late: ingest will divert it to the dead letters
+      return;
+    }
+    // Links take effect in event-time order: an event waits for the watermark, so that a login
+    // is applied before the contact a minute later, whichever arrived first.
+    List<CustomerEvent> at = pending.get(ts);
+    if (at == null) {
+      at = new ArrayList<>(1);
+      ctx.timerService().registerEventTimeTimer(ts);
+    }
+    at.add(observed.f1);
+    pending.put(ts, at);
+  }
+
+  private void observe(CustomerEvent event, Context ctx, Collector<CustomerEvent> out)
+      throws Exception {
+    Identifier self = Identifier.parse(ctx.getCurrentKey());
+    IdentityNode node = IdentityNode.of(self, state.value());
+    List<Identifier> ids = types.of(event.getIdentities());
+    Effects effects = new Effects(ctx, event.getEventId(), event.getOccurredAt().toEpochMilli());
+    Identifier customer = protocol.observe(self, node, ids, effects);
+    save(node);
+    if (ids.get(0).equals(self)) {
+      event.setCustomerKey(customer.key());
+      out.collect(event);
+    }
+  }
+
+  @Override
+  public void processElement2(IdentityMessage message, Context ctx,
+      Collector<CustomerEvent> out) throws Exception {
+    Identifier self = Identifier.parse(ctx.getCurrentKey());
+    IdentityNode node = IdentityNode.of(self, state.value());
+    Effects effects = new Effects(ctx, null, Math.max(0, ctx.timerService().currentWatermark()));
+    protocol.receive(self, node, Identifier.parse(message.getFrom()),
+        Identifier.parse(message.getLabel()), effects);
+    save(node);
+    if (contested(types, self, node)) {
+      // Rounded, so that a burst of labels leaves one timer per node and period.
+      long now = ctx.timerService().currentProcessingTime();
+      ctx.timerService().registerProcessingTimeTimer(
+          (now / settle.toMillis() + 2) * settle.toMillis());
+    }
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<CustomerEvent> out)
+      throws Exception {
+    if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
+      List<CustomerEvent> due = pending.get(timestamp);
+      if (due != null) {
+        pending.remove(timestamp);
+        due.sort(new EventOrder());
+        for (CustomerEvent event : due) {
+          observe(event, ctx, out);
+        }
+      }
+      return;
+    }
+    Identifier self = Identifier.parse(ctx.getCurrentKey());
+    IdentityNode node = IdentityNode.of(self, state.value());
+    Effects effects = new Effects(ctx, null, Math.max(0, ctx.timerService().currentWatermark()));
+    protocol.settle(self, node, effects);
+    if (effects.conflicts > 0) {
+      save(node);
+    }
+  }
+
+  private void save(IdentityNode node) throws Exception {
+    state.update(node.toState());
+  }
+
+  /** A weak identifier that heard another customer than its own: check it once settled. */
+  private static boolean contested(IdentifierTypes types, Identifier self, IdentityNode node) {
+    if (types.isStrong(self.type())) {
+      return false;
+    }
+    for (Identifier label : node.heard.values()) {
+      if (types.isStrong(label.type()) && !label.equals(node.label)
+          && !node.reported.contains(label)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Sends labels to the loop, merges to the identity topic, counts conflicts. */
+  private final class Effects implements IdentityProtocol.Effects {
+    private final Context ctx;
+    private final String eventId;
+    private final long at;
+    int conflicts;
+
+    Effects(Context ctx, String eventId, long at) {
+      this.ctx = ctx;
+      this.eventId = eventId;
+      this.at = at;
+    }
+
+    @Override
+    public void send(Identifier to, Identifier from, Identifier label) {
+      messageCount.inc();
+      ctx.output(messages, new IdentityMessage(to.toString(), from.toString(), label.toString()));
+    }
+
+    @Override
+    public void merged(Identifier absorbed, Identifier survivor, Identifier via) {
+      mergeCount.inc();
+      ctx.output(merges, IdentityMerged.newBuilder()
+          .setMergeId(absorbed.key() + "->" + survivor.key())
+          .setAbsorbedId(absorbed.key())
+          .setSurvivingId(survivor.key())
+          .setVia(via.toString())
+          .setEventId(eventId)
+          .setAt(java.time.Instant.ofEpochMilli(at))
+          .build());
+    }
+
+    @Override
+    public void conflict(Identifier node, Identifier keptWith, Identifier refused) {
+      conflicts++;
+      conflictCount.inc();
+      // Identifier values stay out of logs (README, "Logs"): the count and the types only.
+      LOG.info("identity conflict: a {} is linked to two customers; kept the better-ranked {}",
+          node.type(), keptWith.type());
+    }
+  }
+}

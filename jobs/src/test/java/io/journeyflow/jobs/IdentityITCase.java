@@ -1,0 +1,109 @@
+package io.journeyflow.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.journeyflow.connectors.testing.EmbeddedKafka;
+import io.journeyflow.jobs.config.JobOptions;
+import io.journeyflow.jobs.testing.Events;
+import io.journeyflow.jobs.testing.KafkaJobs;
+import io.journeyflow.jobs.testing.KafkaJobs.Topics;
+import io.journeyflow.jobs.testing.MiniClusters;
+import io.journeyflow.patterns.RuleLoader;
+import io.journeyflow.schema.Action;
+import io.journeyflow.schema.CustomerEvent;
+import io.journeyflow.schema.IdentityMerged;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Identity resolution end to end (journeyflow.identity.resolution): a real broker carries the
+ * events, the identity graph's loop topic and its merge records.
+ */
+class IdentityITCase {
+
+  private static final Duration DEADLINE = Duration.ofSeconds(90);
+
+  @RegisterExtension static final EmbeddedKafka KAFKA = new EmbeddedKafka();
+
+  @RegisterExtension static final MiniClusterExtension FLINK = MiniClusters.twoSlots();
+
+  @TempDir Path checkpoints;
+
+  @Test
+  void aLoginBetweenThemMakesAWebVisitorAChatContactAndABillingAccountOneCustomer()
+      throws Exception {
+    Topics t = new Topics(KAFKA);
+    String identity = KAFKA.uniqueTopic("identity");
+    String links = KAFKA.uniqueTopic("identity-links");
+    KAFKA.createTopic(identity, 1);
+    KAFKA.createTopic(links, 2);
+    Configuration conf = t.config("avro");
+    conf.set(JobOptions.IDENTITY_RESOLUTION, true);
+    conf.set(JobOptions.IDENTITY_TOPIC, identity);
+    conf.set(JobOptions.IDENTITY_LINKS_TOPIC, links);
+    JobClient job = KafkaJobs.start(conf, RuleLoader.loadFromClasspath(), checkpoints, null);
+    try {
+      produce(t, event("w1", "page.viewed", 0, null, Map.of("deviceId", "d1")));
+      produce(t, event("b1", "payment.failed", 10, "inv-1", Map.of("accountId", "A7")));
+      produce(t, event("b2", "billing.adjustment.posted", 20, "inv-1",
+          Map.of("accountId", "A7")));
+      // Only the login says that the device, the email and the account are one person.
+      produce(t, event("l1", "account.login", 30, null,
+          Map.of("accountId", "A7", "email", "ann@x.io", "deviceId", "d1")));
+      CustomerEvent chat = event("c1", "contact.started", 40, null, Map.of("email", "ann@x.io"));
+      chat.setChannel("chat");
+      produce(t, chat);
+      t.tick("t", 600);
+
+      List<Action> actions =
+          KAFKA.consumeReadCommitted(t.actions, KafkaJobs::action, 1, DEADLINE);
+      assertThat(actions).filteredOn(a -> a.getRuleId().equals("billing-contact-after-adjustment"))
+          .singleElement()
+          .satisfies(a -> {
+            assertThat(a.getCustomerId()).isEqualTo("accountId:A7");
+            assertThat(a.getTriggeringEvents()).hasSize(3);
+          });
+
+      List<IdentityMerged> merges =
+          KAFKA.consumeReadCommitted(identity, IdentityITCase::merged, 2, DEADLINE);
+      assertThat(merges).extracting(IdentityMerged::getAbsorbedId, IdentityMerged::getSurvivingId)
+          .contains(org.assertj.core.groups.Tuple.tuple("deviceId:d1", "accountId:A7"));
+      assertThat(merges).filteredOn(m -> m.getAbsorbedId().equals("deviceId:d1"))
+          .singleElement()
+          .satisfies(m -> assertThat(m.getEventId()).isEqualTo("l1"));
+    } finally {
+      KafkaJobs.stop(job);
+    }
+  }
+
+  private static CustomerEvent event(String id, String type, long minutes, String entity,
+      Map<String, String> identities) {
+    CustomerEvent e = Events.event(id, type, "unused", minutes, entity);
+    e.setIdentities(new HashMap<>(identities));
+    return e;
+  }
+
+  private static void produce(Topics t, CustomerEvent event) {
+    KAFKA.produce(t.input, event.getEventId(), KafkaJobs.bytes(event));
+  }
+
+  private static IdentityMerged merged(byte[] bytes) {
+    try {
+      return IdentityMerged.fromByteBuffer(ByteBuffer.wrap(bytes));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
