@@ -211,7 +211,7 @@ jf_create_topics() {
   shift
   local topics=("$@")
   ((${#topics[@]} > 0)) || topics=(customer-events actions suppressions dead-letters decisions
-    erasures journey-metrics policy-updates:1)
+    erasures journey-metrics policy-updates:1 identity identity-links)
   for topic in "${topics[@]}"; do
     name="${topic%%:*}"
     partitions=2

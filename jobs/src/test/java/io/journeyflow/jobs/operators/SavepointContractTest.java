@@ -3,6 +3,7 @@ package io.journeyflow.jobs.operators;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.journeyflow.jobs.JourneyflowJob;
+import io.journeyflow.jobs.Uids;
 import io.journeyflow.jobs.config.JobOptions;
 import io.journeyflow.jobs.io.KafkaJobIO;
 import io.journeyflow.patterns.RuleLoader;
@@ -26,7 +27,34 @@ class SavepointContractTest {
 
   @Test
   void operatorUidsOfTheProductionGraphAreUnchanged() throws Exception {
+    assertUids(new Configuration(), "uids.txt");
+  }
+
+  /** With journeyflow.rules.fast-path on, every starter rule runs in the fast operator. */
+  @Test
+  void operatorUidsWithTheFastPathAreUnchanged() throws Exception {
     Configuration conf = new Configuration();
+    conf.set(JobOptions.FAST_RULES, true);
+    assertUids(conf, "fast-path-uids.txt");
+  }
+
+  @Test
+  void operatorUidsWithIdentityResolutionAreUnchanged() throws Exception {
+    Configuration conf = new Configuration();
+    conf.set(JobOptions.IDENTITY_RESOLUTION, true);
+    assertUids(conf, "identity-uids.txt");
+  }
+
+  @Test
+  void stateNamesOfTheFastPathAndOfIdentityResolutionAreUnchanged() {
+    assertThat(List.of(FastRuleFunction.BUFFER, FastRuleFunction.RULE_STATES,
+        FastRuleFunction.INDEX, Uids.fastRuleState("repeat-contact", 1),
+        IdentityFunction.NODE, IdentityFunction.PENDING))
+        .containsExactly("fast-buffer", "fast-rules", "fast-index",
+            "fast-rule-repeat-contact-v1", "identity-node", "identity-pending");
+  }
+
+  private static void assertUids(Configuration conf, String file) throws Exception {
     conf.set(JobOptions.BOOTSTRAP_SERVERS, "127.0.0.1:1"); // building the graph connects nowhere
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     new JourneyflowJob(conf, RuleLoader.loadFromClasspath(), new KafkaJobIO(conf)).build(env);
@@ -40,8 +68,8 @@ class SavepointContractTest {
       }
     }
     assertThat(withoutUid).as("every operator needs a stable uid").isEmpty();
-    assertThat(uids).as("operator uids (savepoint-contract/uids.txt)")
-        .containsExactlyElementsOf(lines("uids.txt"));
+    assertThat(uids).as("operator uids (savepoint-contract/%s)", file)
+        .containsExactlyElementsOf(lines(file));
   }
 
   @Test

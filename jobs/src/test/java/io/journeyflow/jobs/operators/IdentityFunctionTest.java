@@ -1,0 +1,181 @@
+package io.journeyflow.jobs.operators;
+
+import static io.journeyflow.jobs.testing.Events.millis;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.journeyflow.jobs.identity.IdentifierTypes;
+import io.journeyflow.jobs.testing.Events;
+import io.journeyflow.schema.CustomerEvent;
+import io.journeyflow.schema.IdentityMerged;
+import io.journeyflow.schema.internal.IdentityMessage;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.junit.jupiter.api.Test;
+
+/** The identity graph's operator on RocksDB: routing, event-time order, the loop, restore. */
+class IdentityFunctionTest {
+
+  private static final OutputTag<IdentityMessage> MESSAGES =
+      new OutputTag<>("m", new AvroTypeInfo<>(IdentityMessage.class));
+  private static final OutputTag<IdentityMerged> MERGES =
+      new OutputTag<>("g", new AvroTypeInfo<>(IdentityMerged.class));
+
+  @Test
+  void aLinkAppliesToWhatHappenedAfterItWhateverTheArrivalOrder() throws Exception {
+    try (var h = harness()) {
+      h.open();
+      CustomerEvent chat = event("c1", "contact.started", 40, Map.of("email", "ann@x.io"));
+      CustomerEvent login = event("l1", "account.login", 30,
+          Map.of("accountId", "A7", "email", "ann@x.io"));
+      observe(h, chat); // the chat arrives before the login that happened before it
+      observe(h, login);
+      assertThat(h.extractOutputValues()).as("events wait for the watermark").isEmpty();
+
+      h.processBothWatermarks(new Watermark(millis(40)));
+      loop(h);
+
+      assertThat(h.extractOutputValues())
+          .extracting(CustomerEvent::getEventId, CustomerEvent::getCustomerKey)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("l1", "accountId:A7"),
+              org.assertj.core.groups.Tuple.tuple("c1", "accountId:A7"));
+      assertThat(merges(h)).extracting(IdentityMerged::getAbsorbedId,
+              IdentityMerged::getSurvivingId, IdentityMerged::getEventId)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple(
+              "email:ann@x.io", "accountId:A7", "l1"));
+      assertThat(h.numEventTimeTimers()).isZero();
+    }
+  }
+
+  @Test
+  void aSharedDeviceNeverJoinsTwoAccounts() throws Exception {
+    try (var h = harness()) {
+      h.open();
+      observe(h, event("e1", "page.viewed", 1, Map.of("accountId", "A2", "deviceId", "tab")));
+      observe(h, event("e2", "page.viewed", 2, Map.of("accountId", "A1", "deviceId", "tab")));
+      h.processBothWatermarks(new Watermark(millis(2)));
+      loop(h);
+      observe(h, event("e3", "page.viewed", 3, Map.of("deviceId", "tab")));
+      observe(h, event("e4", "page.viewed", 4, Map.of("accountId", "A2")));
+      h.processBothWatermarks(new Watermark(millis(4)));
+
+      assertThat(h.extractOutputValues())
+          .extracting(CustomerEvent::getEventId, CustomerEvent::getCustomerKey)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("e1", "accountId:A2"),
+              org.assertj.core.groups.Tuple.tuple("e2", "accountId:A1"),
+              // the device goes with the better-ranked account; the accounts stay apart
+              org.assertj.core.groups.Tuple.tuple("e3", "accountId:A1"),
+              org.assertj.core.groups.Tuple.tuple("e4", "accountId:A2"));
+      assertThat(merges(h)).extracting(IdentityMerged::getAbsorbedId)
+          .containsExactly("deviceId:tab");
+    }
+  }
+
+  @Test
+  void bufferedEventsAndLinksSurviveARestoreInTheMiddleOfAMerge() throws Exception {
+    OperatorSubtaskState snapshot;
+    List<StreamRecord<IdentityMessage>> inFlight;
+    try (var h = harness()) {
+      h.open();
+      observe(h, event("w1", "page.viewed", 0, Map.of("deviceId", "d1")));
+      h.processBothWatermarks(new Watermark(millis(0)));
+      observe(h, event("l1", "account.login", 30, Map.of("accountId", "A7", "deviceId", "d1")));
+      observe(h, event("w2", "page.viewed", 31, Map.of("deviceId", "d1")));
+      h.processBothWatermarks(new Watermark(millis(30)));
+      // The login is applied, its labels are on their way through the loop, w2 still waits.
+      inFlight = messages(h);
+      snapshot = h.snapshot(1L, 1L);
+    }
+    try (var h = harness()) {
+      h.initializeState(snapshot);
+      h.open();
+      for (StreamRecord<IdentityMessage> m : inFlight) {
+        h.processElement2(m); // the loop source replays from the checkpointed offsets
+      }
+      h.processBothWatermarks(new Watermark(millis(31)));
+      assertThat(h.extractOutputValues())
+          .extracting(CustomerEvent::getEventId, CustomerEvent::getCustomerKey)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("w2", "accountId:A7"));
+    }
+  }
+
+  private static KeyedTwoInputStreamOperatorTestHarness<String, Tuple2<String, CustomerEvent>,
+      IdentityMessage, CustomerEvent> harness() throws Exception {
+    var h = new KeyedTwoInputStreamOperatorTestHarness<>(
+        new IdentityOperator(new IdentityFunction(IdentifierTypes.defaults(),
+            Duration.ofSeconds(10), MESSAGES, MERGES)),
+        new IdentityKeys.Observed(), new IdentityKeys.Message(), Types.STRING);
+    h.setStateBackend(new EmbeddedRocksDBStateBackend());
+    return h;
+  }
+
+  private static CustomerEvent event(String id, String type, long minutes,
+      Map<String, String> identities) {
+    CustomerEvent e = Events.event(id, type, "unused", minutes);
+    e.setIdentities(new HashMap<>(identities));
+    return e;
+  }
+
+  /** What IdentityFanOut does: the event to each of its identifiers' nodes. */
+  private static void observe(KeyedTwoInputStreamOperatorTestHarness<String,
+      Tuple2<String, CustomerEvent>, IdentityMessage, CustomerEvent> h, CustomerEvent e)
+      throws Exception {
+    List<Tuple2<String, CustomerEvent>> out = new java.util.ArrayList<>();
+    new IdentityFanOut(IdentifierTypes.defaults()).flatMap(e, new Collector<>() {
+      @Override
+      public void collect(Tuple2<String, CustomerEvent> record) {
+        out.add(record);
+      }
+
+      @Override
+      public void close() {}
+    });
+    for (Tuple2<String, CustomerEvent> t : out) {
+      h.processElement1(new StreamRecord<>(t, e.getOccurredAt().toEpochMilli()));
+    }
+  }
+
+  /** Feeds the labels the operator sent itself back in, until none are left. */
+  private static void loop(KeyedTwoInputStreamOperatorTestHarness<String,
+      Tuple2<String, CustomerEvent>, IdentityMessage, CustomerEvent> h) throws Exception {
+    int delivered = 0;
+    while (true) {
+      List<StreamRecord<IdentityMessage>> all = messages(h);
+      if (all.size() == delivered) {
+        return;
+      }
+      for (StreamRecord<IdentityMessage> m : all.subList(delivered, all.size())) {
+        h.processElement2(new StreamRecord<>(m.getValue()));
+      }
+      delivered = all.size();
+    }
+  }
+
+  private static List<StreamRecord<IdentityMessage>> messages(
+      KeyedTwoInputStreamOperatorTestHarness<String, Tuple2<String, CustomerEvent>,
+          IdentityMessage, CustomerEvent> h) {
+    ConcurrentLinkedQueue<StreamRecord<IdentityMessage>> q = h.getSideOutput(MESSAGES);
+    return q == null ? List.of() : List.copyOf(q);
+  }
+
+  private static List<IdentityMerged> merges(
+      KeyedTwoInputStreamOperatorTestHarness<String, Tuple2<String, CustomerEvent>,
+          IdentityMessage, CustomerEvent> h) {
+    ConcurrentLinkedQueue<StreamRecord<IdentityMerged>> q = h.getSideOutput(MERGES);
+    return q == null ? List.of() : q.stream().map(StreamRecord::getValue).toList();
+  }
+}
