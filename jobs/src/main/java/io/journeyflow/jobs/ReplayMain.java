@@ -46,6 +46,11 @@ public final class ReplayMain implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Configuration conf = arguments.configuration();
+    if (conf.get(io.journeyflow.jobs.config.JobOptions.IDENTITY_RESOLUTION)) {
+      System.err.println("replay runs without identity resolution: the identity graph needs its"
+          + " Kafka loop topic. Set journeyflow.identity.resolution: false (docs/identity.md).");
+      return 2;
+    }
     RuleSet ruleSet = RuleSets.loadOrReport(conf, System.err);
     if (ruleSet == null) {
       return 2;

@@ -9,6 +9,7 @@ import io.journeyflow.patterns.RuleSet;
 import io.journeyflow.schema.Action;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
+import io.journeyflow.schema.IdentityMerged;
 import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.JourneyMetrics;
 import io.journeyflow.schema.DecisionOutcome;
@@ -121,7 +122,10 @@ public final class DemoMain implements Callable<Integer> {
                   new NewTopic(conf.get(JobOptions.DECISIONS_TOPIC), 1, (short) 1),
                   new NewTopic(conf.get(JobOptions.ERASURES_TOPIC), 1, (short) 1),
                   new NewTopic(conf.get(JobOptions.POLICIES_TOPIC), 1, (short) 1),
-                  new NewTopic(conf.get(JobOptions.JOURNEY_METRICS_TOPIC), 1, (short) 1)))
+                  new NewTopic(conf.get(JobOptions.JOURNEY_METRICS_TOPIC), 1, (short) 1),
+                  new NewTopic(conf.get(JobOptions.IDENTITY_TOPIC), 1, (short) 1),
+                  new NewTopic(conf.get(JobOptions.IDENTITY_LINKS_TOPIC), INPUT_PARTITIONS,
+                      (short) 1)))
           .all()
           .get();
     }
@@ -156,6 +160,7 @@ public final class DemoMain implements Callable<Integer> {
     String deadLetters = conf.get(JobOptions.DEAD_LETTER_TOPIC);
     String decisions = conf.get(JobOptions.DECISIONS_TOPIC);
     String metrics = conf.get(JobOptions.JOURNEY_METRICS_TOPIC);
+    String identity = conf.get(JobOptions.IDENTITY_TOPIC);
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "journeyflow-demo-watcher");
@@ -168,9 +173,10 @@ public final class DemoMain implements Callable<Integer> {
     int seenSignals = 0;
     int seenDead = 0;
     int seenDecisions = 0;
+    int seenMerges = 0;
     long deadline = System.nanoTime() + timeout.toNanos();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-      consumer.subscribe(List.of(actions, signals, deadLetters, decisions, metrics));
+      consumer.subscribe(List.of(actions, signals, deadLetters, decisions, metrics, identity));
       // The journey metrics of the stories' windows come with the same checkpoints as the
       // rest; a little more polling after the last expected record collects them.
       long settle = Long.MAX_VALUE;
@@ -179,7 +185,8 @@ public final class DemoMain implements Callable<Integer> {
             && seenActions >= DemoStories.EXPECTED_ACTIONS
             && seenSignals >= DemoStories.EXPECTED_SIGNALS
             && seenDead >= DemoStories.EXPECTED_DEAD_LETTERS
-            && seenDecisions >= DemoStories.EXPECTED_DECISIONS) {
+            && seenDecisions >= DemoStories.EXPECTED_DECISIONS
+            && seenMerges >= expectedMerges(conf)) {
           settle = System.nanoTime() + Duration.ofSeconds(3).toNanos();
         }
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
@@ -191,6 +198,9 @@ public final class DemoMain implements Callable<Integer> {
             } else if (record.topic().equals(signals)) {
               System.out.println(Printer.describe(SuppressionSignal.fromByteBuffer(value)));
               seenSignals++;
+            } else if (record.topic().equals(identity)) {
+              System.out.println(Printer.describe(IdentityMerged.fromByteBuffer(value)));
+              seenMerges++;
             } else if (record.topic().equals(metrics)) {
               JourneyMetrics m = JourneyMetrics.fromByteBuffer(value);
               journeyMetrics.add(m);
@@ -215,12 +225,18 @@ public final class DemoMain implements Callable<Integer> {
       }
     }
     System.out.printf("%nSeen %d decision(s), %d action(s), %d suppression signal(s),"
-        + " %d dead letter(s), %d journey metrics record(s).%n", seenDecisions, seenActions,
-        seenSignals, seenDead, journeyMetrics.size());
+        + " %d dead letter(s), %d journey metrics record(s), %d identity merge(s).%n",
+        seenDecisions, seenActions, seenSignals, seenDead, journeyMetrics.size(), seenMerges);
     return seenActions >= DemoStories.EXPECTED_ACTIONS
         && seenSignals >= DemoStories.EXPECTED_SIGNALS
         && seenDead >= DemoStories.EXPECTED_DEAD_LETTERS
-        && seenDecisions >= DemoStories.EXPECTED_DECISIONS;
+        && seenDecisions >= DemoStories.EXPECTED_DECISIONS
+        && seenMerges >= expectedMerges(conf);
+  }
+
+  /** With identity resolution, Fay's device and email are absorbed by her account. */
+  private static int expectedMerges(Configuration conf) {
+    return conf.get(JobOptions.IDENTITY_RESOLUTION) ? DemoStories.EXPECTED_MERGES : 0;
   }
 
   private static byte[] bytes(CustomerEvent event) throws java.io.IOException {

@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * The demo's customers and what happens to them, in event time: a billing issue that opens and
- * releases a marketing suppression, an outage with an inbound contact, and an abandoned cart.
+ * releases a marketing suppression, an outage with an inbound contact, abandoned carts, and a
+ * customer known by a device, an account and an email that one login links.
  */
 public final class DemoStories {
 
@@ -18,10 +19,11 @@ public final class DemoStories {
   /** A customer whose events only move event time forward on every partition. */
   static final String CLOCK_CUSTOMER = "demo-clock";
 
-  static final int EXPECTED_ACTIONS = 5;
-  static final int EXPECTED_SIGNALS = 4;
+  static final int EXPECTED_ACTIONS = 7;
+  static final int EXPECTED_SIGNALS = 5;
   static final int EXPECTED_DEAD_LETTERS = 1;
-  static final int EXPECTED_DECISIONS = 7;
+  static final int EXPECTED_DECISIONS = 9;
+  static final int EXPECTED_MERGES = 2;
 
   private DemoStories() {}
 
@@ -57,10 +59,28 @@ public final class DemoStories {
         Map.of("channel", "sms", "purpose", "marketing", "granted", true)));
     events.add(event("eve-2", "cart.item_added", "shop", "app", 300, "c-1005", null,
         Map.of("sku", "SKU-42")));
+    // Fay browses on her phone, billing knows her account, chat knows her email: one login
+    // names all three, so her chat is routed to billing with the whole story.
+    events.add(with(event("fay-1", "page.viewed", "web", "web", 30, null, null,
+        Map.of("page", "/billing")), Map.of("deviceId", "fay-phone")));
+    events.add(with(event("fay-2", "payment.failed", "billing", null, 40, null, "inv-9",
+        Map.of("amount", 19.0)), Map.of("accountId", "A-2001")));
+    events.add(with(event("fay-3", "billing.adjustment.posted", "billing", null, 150, null,
+        "inv-9", Map.of("amount", -19.0)), Map.of("accountId", "A-2001")));
+    events.add(with(event("fay-4", "account.login", "web", "web", 200, null, null, Map.of()),
+        Map.of("accountId", "A-2001", "email", "fay@example.com", "deviceId", "fay-phone")));
+    events.add(with(event("fay-5", "contact.started", "contact-center", "chat", 320, null, null,
+        Map.of("topic", "billing")), Map.of("email", "fay@example.com")));
     // Dan abandons a cart too, but never opted in: the reminder is decided, and blocked.
     events.add(event("dan-1", "cart.item_added", "shop", "app", 250, "c-1004", null,
         Map.of("sku", "SKU-7")));
     return events;
+  }
+
+  private static CustomerEvent with(CustomerEvent e, Map<String, String> identities) {
+    e.getIdentities().clear();
+    e.getIdentities().putAll(identities);
+    return e;
   }
 
   private static CustomerEvent byEmail(CustomerEvent e) {

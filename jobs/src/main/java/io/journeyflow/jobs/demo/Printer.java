@@ -103,6 +103,11 @@ public final class Printer {
         "DEAD      %-22s stage %s: %s", where, d.getStage(), d.getError());
   }
 
+  public static String describe(io.journeyflow.schema.IdentityMerged m) {
+    return String.format("IDENTITY  %-22s is now %s (linked through %s%s)", m.getAbsorbedId(),
+        m.getSurvivingId(), m.getVia(), m.getEventId() == null ? "" : " by " + m.getEventId());
+  }
+
   static String time(Instant t) {
     return TIME.format(t);
   }
