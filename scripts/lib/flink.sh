@@ -211,7 +211,8 @@ jf_create_topics() {
   shift
   local topics=("$@")
   ((${#topics[@]} > 0)) || topics=(customer-events actions suppressions dead-letters decisions
-    erasures journey-metrics policy-updates:1 identity identity-links)
+    erasures journey-metrics policy-updates:1 identity identity-conflicts
+    identity-links)
   for topic in "${topics[@]}"; do
     name="${topic%%:*}"
     partitions=2

@@ -29,6 +29,7 @@ import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
 import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.ErasureConfirmation;
+import io.journeyflow.schema.IdentityConflict;
 import io.journeyflow.schema.IdentityMerged;
 import io.journeyflow.schema.JourneyMetrics;
 import io.journeyflow.schema.SuppressionSignal;
@@ -74,6 +75,8 @@ public final class JourneyflowJob {
       new OutputTag<>("identity-messages", new AvroTypeInfo<>(IdentityMessage.class));
   static final OutputTag<IdentityMerged> IDENTITY_MERGES =
       new OutputTag<>("identity-merges", new AvroTypeInfo<>(IdentityMerged.class));
+  static final OutputTag<IdentityConflict> IDENTITY_CONFLICTS =
+      new OutputTag<>("identity-conflicts", new AvroTypeInfo<>(IdentityConflict.class));
 
   private final ReadableConfig config;
   private final RuleSet rules;
@@ -214,7 +217,7 @@ public final class JourneyflowJob {
   /**
    * Identity resolution: each event goes to the node of every identifier it carries, the node of
    * its best identifier stamps it with its customer; labels between nodes go round the loop
-   * topic, absorbed customers to the identity topic.
+   * topic, absorbed customers and refused links to their topics.
    */
   private DataStream<CustomerEvent> resolveIdentities(DataStream<CustomerEvent> events,
       List<DataStream<DeadLetter>> deadLetters) {
@@ -238,11 +241,13 @@ public final class JourneyflowJob {
                 "resolve identities",
                 new AvroTypeInfo<>(CustomerEvent.class),
                 new IdentityOperator(new IdentityFunction(types,
-                    config.get(JobOptions.IDENTITY_SETTLE), IDENTITY_MESSAGES, IDENTITY_MERGES)))
+                    config.get(JobOptions.IDENTITY_SETTLE), IDENTITY_MESSAGES, IDENTITY_MERGES,
+                    IDENTITY_CONFLICTS)))
             .uid(Uids.IDENTITY);
     deadLetters.add(links.getSideOutput(DEAD_LETTERS));
     io.identityLinksOut(resolved.getSideOutput(IDENTITY_MESSAGES));
     io.identityMerges(resolved.getSideOutput(IDENTITY_MERGES));
+    io.identityConflicts(resolved.getSideOutput(IDENTITY_CONFLICTS));
     return resolved;
   }
 }

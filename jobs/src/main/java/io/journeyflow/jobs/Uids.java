@@ -31,6 +31,7 @@ public final class Uids {
   public static final String SOURCE_IDENTITY_LINKS = "source-identity-links";
   public static final String SINK_IDENTITY_LINKS = "sink-identity-links";
   public static final String SINK_IDENTITY = "sink-identity";
+  public static final String SINK_IDENTITY_CONFLICTS = "sink-identity-conflicts";
 
   private Uids() {}
 

@@ -49,10 +49,13 @@ class IdentityITCase {
     String links = KAFKA.uniqueTopic("identity-links");
     KAFKA.createTopic(identity, 1);
     KAFKA.createTopic(links, 2);
+    String conflicts = KAFKA.uniqueTopic("identity-conflicts");
+    KAFKA.createTopic(conflicts, 1);
     Configuration conf = t.config("avro");
     conf.set(JobOptions.IDENTITY_RESOLUTION, true);
     conf.set(JobOptions.IDENTITY_TOPIC, identity);
     conf.set(JobOptions.IDENTITY_LINKS_TOPIC, links);
+    conf.set(JobOptions.IDENTITY_CONFLICTS_TOPIC, conflicts);
     JobClient job = KafkaJobs.start(conf, RuleLoader.loadFromClasspath(), checkpoints, null);
     try {
       produce(t, event("w1", "page.viewed", 0, null, Map.of("deviceId", "d1")));

@@ -251,6 +251,14 @@ public final class JobOptions {
           .defaultValue("identity")
           .withDescription("Topic of IdentityMerged records (identity resolution).");
 
+  public static final ConfigOption<String> IDENTITY_CONFLICTS_TOPIC =
+      ConfigOptions.key("journeyflow.output.identity-conflicts-topic")
+          .stringType()
+          .defaultValue("identity-conflicts")
+          .withDescription(
+              "Topic of IdentityConflict records: links refused because they would have joined"
+                  + " two customers that each hold a strong identifier (identity resolution).");
+
   public static final ConfigOption<String> IDENTITY_LINKS_TOPIC =
       ConfigOptions.key("journeyflow.identity.links-topic")
           .stringType()
@@ -265,7 +273,7 @@ public final class JobOptions {
           .defaultValue(Duration.ofSeconds(10))
           .withDescription(
               "How long labels may still be moving before a weak identifier linked to two"
-                  + " customers is counted as a conflict (processing time).");
+                  + " customers is reported as a conflict (processing time).");
 
   public static final ConfigOption<Duration> DEDUP_TTL =
       ConfigOptions.key("journeyflow.dedup.ttl")

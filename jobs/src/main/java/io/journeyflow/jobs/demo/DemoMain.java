@@ -124,6 +124,7 @@ public final class DemoMain implements Callable<Integer> {
                   new NewTopic(conf.get(JobOptions.POLICIES_TOPIC), 1, (short) 1),
                   new NewTopic(conf.get(JobOptions.JOURNEY_METRICS_TOPIC), 1, (short) 1),
                   new NewTopic(conf.get(JobOptions.IDENTITY_TOPIC), 1, (short) 1),
+                  new NewTopic(conf.get(JobOptions.IDENTITY_CONFLICTS_TOPIC), 1, (short) 1),
                   new NewTopic(conf.get(JobOptions.IDENTITY_LINKS_TOPIC), INPUT_PARTITIONS,
                       (short) 1)))
           .all()

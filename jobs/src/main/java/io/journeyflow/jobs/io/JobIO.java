@@ -5,6 +5,7 @@ import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
 import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.ErasureConfirmation;
+import io.journeyflow.schema.IdentityConflict;
 import io.journeyflow.schema.IdentityMerged;
 import io.journeyflow.schema.JourneyMetrics;
 import io.journeyflow.schema.SuppressionSignal;
@@ -63,6 +64,12 @@ public interface JobIO {
 
   /** Identity resolution's loop, write side. */
   default void identityLinksOut(DataStream<IdentityMessage> links) {
+    throw new UnsupportedOperationException(
+        "identity resolution needs a loop topic: run the job with Kafka");
+  }
+
+  /** Links refused because they would have joined two customers with strong identifiers. */
+  default void identityConflicts(DataStream<IdentityConflict> conflicts) {
     throw new UnsupportedOperationException(
         "identity resolution needs a loop topic: run the job with Kafka");
   }

@@ -14,6 +14,7 @@ import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
 import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.ErasureConfirmation;
+import io.journeyflow.schema.IdentityConflict;
 import io.journeyflow.schema.IdentityMerged;
 import io.journeyflow.schema.JourneyMetrics;
 import io.journeyflow.schema.SuppressionSignal;
@@ -85,6 +86,15 @@ public final class KafkaJobIO implements JobIO {
         .name("kafka identity merges");
   }
 
+  @Override
+  public void identityConflicts(DataStream<IdentityConflict> conflicts) {
+    conflicts
+        .sinkTo(KafkaSinks.avro(sinkSettings(),
+            config.get(JobOptions.IDENTITY_CONFLICTS_TOPIC), new Keys.IdentityConflictKey()))
+        .uid(Uids.SINK_IDENTITY_CONFLICTS)
+        .name("kafka identity conflicts");
+  }
+
   /** Every topic the job reads or writes, for {@link JobOptions#CHECK_TOPICS}. */
   public static List<String> topics(ReadableConfig config) {
     List<String> topics = new ArrayList<>(config.get(JobOptions.INPUT_TOPICS));
@@ -98,6 +108,7 @@ public final class KafkaJobIO implements JobIO {
         config.get(JobOptions.JOURNEY_METRICS_TOPIC)));
     if (config.get(JobOptions.IDENTITY_RESOLUTION)) {
       topics.add(config.get(JobOptions.IDENTITY_TOPIC));
+      topics.add(config.get(JobOptions.IDENTITY_CONFLICTS_TOPIC));
       topics.add(config.get(JobOptions.IDENTITY_LINKS_TOPIC));
     }
     return topics;

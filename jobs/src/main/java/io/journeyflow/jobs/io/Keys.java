@@ -5,6 +5,7 @@ import io.journeyflow.schema.Action;
 import io.journeyflow.schema.DeadLetter;
 import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.ErasureConfirmation;
+import io.journeyflow.schema.IdentityConflict;
 import io.journeyflow.schema.IdentityMerged;
 import io.journeyflow.schema.JourneyMetrics;
 import io.journeyflow.schema.SuppressionSignal;
@@ -60,6 +61,14 @@ final class Keys {
     @Override
     public String key(IdentityMerged merged) {
       return merged.getAbsorbedId();
+    }
+  }
+
+  /** Key of a refused link: the contested identifier. */
+  static final class IdentityConflictKey implements KeyExtractor<IdentityConflict> {
+    @Override
+    public String key(IdentityConflict conflict) {
+      return conflict.getIdentifier();
     }
   }
 

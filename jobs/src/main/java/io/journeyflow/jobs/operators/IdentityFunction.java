@@ -5,6 +5,7 @@ import io.journeyflow.jobs.identity.IdentifierTypes.Identifier;
 import io.journeyflow.jobs.identity.IdentityNode;
 import io.journeyflow.jobs.identity.IdentityProtocol;
 import io.journeyflow.schema.CustomerEvent;
+import io.journeyflow.schema.IdentityConflict;
 import io.journeyflow.schema.IdentityMerged;
 import io.journeyflow.schema.internal.IdentityMessage;
 import io.journeyflow.schema.internal.IdentityNodeState;
@@ -30,7 +31,7 @@ import org.apache.flink.util.OutputTag;
  * One node of the identity graph per identifier key ({@link IdentityProtocol}): input 1 is each
  * event once per identifier it carries, input 2 the labels other nodes sent through the loop
  * topic. The node of an event's best identifier stamps the event with its customer and passes
- * it on; labels to send go to the loop, absorbed customers to the identity topic. Events wait
+ * it on; labels to send go to the loop, absorbed customers and refused links to their topics. Events wait
  * for the watermark and are observed in event-time order per identifier, so a link applies to
  * what happened after it whatever the arrival order. A weak identifier that heard two customers
  * is reported once labels had {@code settle} to stop moving.
@@ -51,6 +52,7 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
   private final Duration settle;
   private final OutputTag<IdentityMessage> messages;
   private final OutputTag<IdentityMerged> merges;
+  private final OutputTag<IdentityConflict> conflicts;
 
   private transient IdentityProtocol protocol;
   private transient ValueState<IdentityNodeState> state;
@@ -60,11 +62,13 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
   private transient Counter messageCount;
 
   public IdentityFunction(IdentifierTypes types, Duration settle,
-      OutputTag<IdentityMessage> messages, OutputTag<IdentityMerged> merges) {
+      OutputTag<IdentityMessage> messages, OutputTag<IdentityMerged> merges,
+      OutputTag<IdentityConflict> conflicts) {
     this.types = types;
     this.settle = settle;
     this.messages = messages;
     this.merges = merges;
+    this.conflicts = conflicts;
   }
 
   @Override
@@ -107,6 +111,7 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
     Effects effects = new Effects(ctx, event.getEventId(), event.getOccurredAt().toEpochMilli());
     Identifier customer = protocol.observe(self, node, ids, effects);
     save(node);
+    settleLater(self, node, ctx);
     if (ids.get(0).equals(self)) {
       event.setCustomerKey(customer.key());
       out.collect(event);
@@ -122,12 +127,7 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
     protocol.receive(self, node, Identifier.parse(message.getFrom()),
         Identifier.parse(message.getLabel()), effects);
     save(node);
-    if (contested(types, self, node)) {
-      // Rounded, so that a burst of labels leaves one timer per node and period.
-      long now = ctx.timerService().currentProcessingTime();
-      ctx.timerService().registerProcessingTimeTimer(
-          (now / settle.toMillis() + 2) * settle.toMillis());
-    }
+    settleLater(self, node, ctx);
   }
 
   @Override
@@ -148,13 +148,23 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
     IdentityNode node = IdentityNode.of(self, state.value());
     Effects effects = new Effects(ctx, null, Math.max(0, ctx.timerService().currentWatermark()));
     protocol.settle(self, node, effects);
-    if (effects.conflicts > 0) {
+    if (effects.found > 0) {
       save(node);
     }
   }
 
   private void save(IdentityNode node) throws Exception {
     state.update(node.toState());
+  }
+
+  /** Checks a contested weak identifier once labels had time to stop moving. */
+  private void settleLater(Identifier self, IdentityNode node, Context ctx) {
+    if (contested(types, self, node)) {
+      // Rounded, so that a burst of labels leaves one timer per node and period.
+      long now = ctx.timerService().currentProcessingTime();
+      ctx.timerService().registerProcessingTimeTimer(
+          (now / settle.toMillis() + 2) * settle.toMillis());
+    }
   }
 
   /** A weak identifier that heard another customer than its own: check it once settled. */
@@ -176,7 +186,7 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
     private final Context ctx;
     private final String eventId;
     private final long at;
-    int conflicts;
+    int found;
 
     Effects(Context ctx, String eventId, long at) {
       this.ctx = ctx;
@@ -205,9 +215,16 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
 
     @Override
     public void conflict(Identifier node, Identifier keptWith, Identifier refused) {
-      conflicts++;
+      found++;
       conflictCount.inc();
-      // Identifier values stay out of logs (README, "Logs"): the count and the types only.
+      ctx.output(conflicts, IdentityConflict.newBuilder()
+          .setConflictId(node + "/" + refused.key())
+          .setIdentifier(node.toString())
+          .setKeptWith(keptWith.key())
+          .setRefused(refused.key())
+          .setAt(java.time.Instant.ofEpochMilli(at))
+          .build());
+      // Identifier values stay out of logs (README, "Logs"): the types only.
       LOG.info("identity conflict: a {} is linked to two customers; kept the better-ranked {}",
           node.type(), keptWith.type());
     }

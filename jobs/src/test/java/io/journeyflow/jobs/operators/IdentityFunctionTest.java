@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.journeyflow.jobs.identity.IdentifierTypes;
 import io.journeyflow.jobs.testing.Events;
 import io.journeyflow.schema.CustomerEvent;
+import io.journeyflow.schema.IdentityConflict;
 import io.journeyflow.schema.IdentityMerged;
 import io.journeyflow.schema.internal.IdentityMessage;
 import java.time.Duration;
@@ -32,6 +33,8 @@ class IdentityFunctionTest {
       new OutputTag<>("m", new AvroTypeInfo<>(IdentityMessage.class));
   private static final OutputTag<IdentityMerged> MERGES =
       new OutputTag<>("g", new AvroTypeInfo<>(IdentityMerged.class));
+  private static final OutputTag<IdentityConflict> CONFLICTS =
+      new OutputTag<>("c", new AvroTypeInfo<>(IdentityConflict.class));
 
   @Test
   void aLinkAppliesToWhatHappenedAfterItWhateverTheArrivalOrder() throws Exception {
@@ -82,6 +85,15 @@ class IdentityFunctionTest {
               org.assertj.core.groups.Tuple.tuple("e4", "accountId:A2"));
       assertThat(merges(h)).extracting(IdentityMerged::getAbsorbedId)
           .containsExactly("deviceId:tab");
+      // Once labels had time to settle, the refused link is reported, once.
+      assertThat(h.getSideOutput(CONFLICTS)).isNull();
+      h.setProcessingTime(Duration.ofMinutes(1).toMillis());
+      h.setProcessingTime(Duration.ofMinutes(2).toMillis());
+      assertThat(h.getSideOutput(CONFLICTS)).extracting(StreamRecord::getValue)
+          .extracting(IdentityConflict::getIdentifier, IdentityConflict::getKeptWith,
+              IdentityConflict::getRefused)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple(
+              "deviceId:tab", "accountId:A1", "accountId:A2"));
     }
   }
 
@@ -142,7 +154,7 @@ class IdentityFunctionTest {
       IdentityMessage, CustomerEvent> harness() throws Exception {
     var h = new KeyedTwoInputStreamOperatorTestHarness<>(
         new IdentityOperator(new IdentityFunction(IdentifierTypes.defaults(),
-            Duration.ofSeconds(10), MESSAGES, MERGES)),
+            Duration.ofSeconds(10), MESSAGES, MERGES, CONFLICTS)),
         new IdentityKeys.Observed(), new IdentityKeys.Message(), Types.STRING);
     h.setStateBackend(new EmbeddedRocksDBStateBackend(false)); // full snapshots: sizes add up
     return h;
