@@ -83,6 +83,9 @@ public final class JourneyflowJob {
   private final Policies policies;
   private final JobIO io;
   private boolean routeByType = true;
+  private boolean resolve;
+  /** Identity resolution's loop, written by the identity graph and by the journeys. */
+  private DataStream<IdentityMessage> identityLoop;
 
   /** With the policies the config names (or the bundled ones). */
   public JourneyflowJob(ReadableConfig config, RuleSet rules, JobIO io) {
@@ -107,7 +110,7 @@ public final class JourneyflowJob {
 
   /** Adds the whole job to {@code env}; the caller executes it. */
   public void build(StreamExecutionEnvironment env) {
-    boolean resolve = config.get(JobOptions.IDENTITY_RESOLUTION);
+    resolve = config.get(JobOptions.IDENTITY_RESOLUTION);
     CustomerKeys keys = new CustomerKeys(config.get(JobOptions.IDENTITY_PRIORITY), resolve);
     List<DataStream<DeadLetter>> deadLetters = new ArrayList<>();
     DataStream<Either<DeadLetter, CustomerEvent>> decoded =
@@ -184,8 +187,13 @@ public final class JourneyflowJob {
                         DECISIONS,
                         ERASURES,
                         FACTS,
-                        JourneySettings.from(config))))
+                        JourneySettings.from(config))
+                        .withTransfers(resolve ? IDENTITY_MESSAGES : null)))
             .uid(Uids.JOURNEY);
+    if (resolve) {
+      // Absorbed customers hand their journey state to the survivor through the same loop.
+      io.identityLinksOut(identityLoop.union(actions.getSideOutput(IDENTITY_MESSAGES)));
+    }
 
     DataStream<JourneyMetrics> metrics =
         actions
@@ -245,7 +253,7 @@ public final class JourneyflowJob {
                     IDENTITY_CONFLICTS)))
             .uid(Uids.IDENTITY);
     deadLetters.add(links.getSideOutput(DEAD_LETTERS));
-    io.identityLinksOut(resolved.getSideOutput(IDENTITY_MESSAGES));
+    identityLoop = resolved.getSideOutput(IDENTITY_MESSAGES);
     io.identityMerges(resolved.getSideOutput(IDENTITY_MERGES));
     io.identityConflicts(resolved.getSideOutput(IDENTITY_CONFLICTS));
     return resolved;

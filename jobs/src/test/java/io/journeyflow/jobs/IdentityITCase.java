@@ -12,6 +12,9 @@ import io.journeyflow.patterns.RuleLoader;
 import io.journeyflow.schema.Action;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.IdentityMerged;
+import io.journeyflow.schema.SuppressionSignal;
+import io.journeyflow.schema.SuppressionState;
+import io.journeyflow.schema.internal.IdentityMessage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -41,22 +44,37 @@ class IdentityITCase {
 
   @TempDir Path checkpoints;
 
+  /** The job's topics, and those of identity resolution. */
+  private static final class IdentityTopics {
+    final Topics t = new Topics(KAFKA);
+    final String identity = KAFKA.uniqueTopic("identity");
+    final String links = KAFKA.uniqueTopic("identity-links");
+    final String conflicts = KAFKA.uniqueTopic("identity-conflicts");
+
+    IdentityTopics() throws Exception {
+      KAFKA.createTopic(identity, 1);
+      KAFKA.createTopic(links, 2);
+      KAFKA.createTopic(conflicts, 1);
+    }
+
+    Configuration config() {
+      Configuration conf = t.config("avro");
+      conf.set(JobOptions.IDENTITY_RESOLUTION, true);
+      conf.set(JobOptions.IDENTITY_TOPIC, identity);
+      conf.set(JobOptions.IDENTITY_LINKS_TOPIC, links);
+      conf.set(JobOptions.IDENTITY_CONFLICTS_TOPIC, conflicts);
+      return conf;
+    }
+  }
+
   @Test
   void aLoginBetweenThemMakesAWebVisitorAChatContactAndABillingAccountOneCustomer()
       throws Exception {
-    Topics t = new Topics(KAFKA);
-    String identity = KAFKA.uniqueTopic("identity");
-    String links = KAFKA.uniqueTopic("identity-links");
-    KAFKA.createTopic(identity, 1);
-    KAFKA.createTopic(links, 2);
-    String conflicts = KAFKA.uniqueTopic("identity-conflicts");
-    KAFKA.createTopic(conflicts, 1);
-    Configuration conf = t.config("avro");
-    conf.set(JobOptions.IDENTITY_RESOLUTION, true);
-    conf.set(JobOptions.IDENTITY_TOPIC, identity);
-    conf.set(JobOptions.IDENTITY_LINKS_TOPIC, links);
-    conf.set(JobOptions.IDENTITY_CONFLICTS_TOPIC, conflicts);
-    JobClient job = KafkaJobs.start(conf, RuleLoader.loadFromClasspath(), checkpoints, null);
+    IdentityTopics it = new IdentityTopics();
+    Topics t = it.t;
+    String identity = it.identity;
+    JobClient job = KafkaJobs.start(it.config(), RuleLoader.loadFromClasspath(), checkpoints,
+        null);
     try {
       produce(t, event("w1", "page.viewed", 0, null, Map.of("deviceId", "d1")));
       produce(t, event("b1", "payment.failed", 10, "inv-1", Map.of("accountId", "A7")));
@@ -91,6 +109,43 @@ class IdentityITCase {
     }
   }
 
+  @Test
+  void anOpenSuppressionMovesToTheCustomerThatAbsorbsItAndIsReleasedThere() throws Exception {
+    IdentityTopics it = new IdentityTopics();
+    Topics t = it.t;
+    JobClient job = KafkaJobs.start(it.config(), RuleLoader.loadFromClasspath(), checkpoints,
+        null);
+    try {
+      // Billing knows an account: a failed payment and an adjustment suppress marketing.
+      produce(t, event("p1", "payment.failed", 10, "inv-8", Map.of("accountId", "A8")));
+      produce(t, event("p2", "billing.adjustment.posted", 20, "inv-8", Map.of("accountId", "A8")));
+      // A login names the customer id of that account: the account is absorbed.
+      produce(t, event("l1", "account.login", 30, null,
+          Map.of("customerId", "C8", "accountId", "A8")));
+      t.tick("t1", 40);
+      SuppressionSignal suppress = KAFKA.awaitReadCommitted(t.signals, KafkaJobs::signal,
+          s -> s.getState() == SuppressionState.SUPPRESS, DEADLINE);
+      assertThat(suppress.getCustomerId()).isEqualTo("accountId:A8");
+      KAFKA.awaitReadCommitted(it.identity, IdentityITCase::merged,
+          m -> m.getAbsorbedId().equals("accountId:A8") && m.getSurvivingId().equals("C8"),
+          DEADLINE);
+      // The account's journey hands its state over through the identity loop.
+      KAFKA.awaitReadCommitted(it.links, IdentityITCase::message,
+          m -> m.getTransfer() != null && m.getFrom().equals("accountId:A8"), DEADLINE);
+
+      // Resolved under the customer id: the suppression moved there, and is released there.
+      produce(t, event("r1", "billing.issue.resolved", 100, "inv-8", Map.of("customerId", "C8")));
+      t.tick("t2", 600);
+      SuppressionSignal release = KAFKA.awaitReadCommitted(t.signals, KafkaJobs::signal,
+          s -> s.getState() == SuppressionState.RELEASE, DEADLINE);
+      assertThat(release.getCustomerId()).isEqualTo("C8");
+      assertThat(release.getScopes()).isEqualTo(suppress.getScopes());
+      assertThat(release.getReason()).contains("billing.issue.resolved");
+    } finally {
+      KafkaJobs.stop(job);
+    }
+  }
+
   private static CustomerEvent event(String id, String type, long minutes, String entity,
       Map<String, String> identities) {
     CustomerEvent e = Events.event(id, type, "unused", minutes, entity);
@@ -100,6 +155,14 @@ class IdentityITCase {
 
   private static void produce(Topics t, CustomerEvent event) {
     KAFKA.produce(t.input, event.getEventId(), KafkaJobs.bytes(event));
+  }
+
+  private static IdentityMessage message(byte[] bytes) {
+    try {
+      return IdentityMessage.fromByteBuffer(ByteBuffer.wrap(bytes));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static IdentityMerged merged(byte[] bytes) {

@@ -192,6 +192,26 @@ public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback 
     return got;
   }
 
+  /** Polls committed records until one matches; fails with what came by the deadline. */
+  public <T> T awaitReadCommitted(String topic, Function<byte[], T> decode,
+      java.util.function.Predicate<T> match, Duration deadline) {
+    List<T> seen = new ArrayList<>();
+    long end = System.nanoTime() + deadline.toNanos();
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer(topic)) {
+      while (System.nanoTime() < end) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+          T value = decode.apply(r.value());
+          if (match.test(value)) {
+            return value;
+          }
+          seen.add(value);
+        }
+      }
+    }
+    throw new AssertionError("no matching committed record on " + topic + " within " + deadline
+        + "; saw " + seen);
+  }
+
   /**
    * Everything committed on the topic, read until nothing more arrives for {@code quiet} (or
    * the deadline passes): for asserting that no more records than expected were written.

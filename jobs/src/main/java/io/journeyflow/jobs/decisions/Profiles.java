@@ -25,6 +25,27 @@ public final class Profiles {
   }
 
   /** The profile after the event (a new object; {@code current} may be null). */
+  /**
+   * A customer's profile after absorbing another's (identity resolution): what the survivor
+   * said wins; the absorbed customer fills what it never said.
+   */
+  public static CustomerProfile fill(CustomerProfile survivor, CustomerProfile absorbed) {
+    if (survivor == null) {
+      return CustomerProfile.newBuilder(absorbed).build();
+    }
+    CustomerProfile p = CustomerProfile.newBuilder(survivor).build();
+    if (p.getTimeZone() == null) {
+      p.setTimeZone(absorbed.getTimeZone());
+    }
+    if (p.getChannelPreferences().isEmpty()) {
+      p.setChannelPreferences(new ArrayList<>(absorbed.getChannelPreferences()));
+    }
+    Map<String, Boolean> consent = new HashMap<>(absorbed.getConsent());
+    consent.putAll(p.getConsent());
+    p.setConsent(consent);
+    return p;
+  }
+
   public static CustomerProfile apply(CustomerProfile current, CustomerEvent e) {
     CustomerProfile p = current == null
         ? new CustomerProfile(null, new ArrayList<>(), new HashMap<>())

@@ -94,12 +94,17 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
     }
     // Links take effect in event-time order: an event waits for the watermark, so that a login
     // is applied before the contact a minute later, whichever arrived first.
+    buffer(observed.f1, ctx);
+  }
+
+  private void buffer(CustomerEvent event, Context ctx) throws Exception {
+    long ts = event.getOccurredAt().toEpochMilli();
     List<CustomerEvent> at = pending.get(ts);
     if (at == null) {
       at = new ArrayList<>(1);
       ctx.timerService().registerEventTimeTimer(ts);
     }
-    at.add(observed.f1);
+    at.add(event);
     pending.put(ts, at);
   }
 
@@ -116,18 +121,33 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
       event.setCustomerKey(customer.key());
       out.collect(event);
     }
+    for (CustomerEvent merged : effects.journeyEvents) {
+      out.collect(merged); // at this event's time, after it
+    }
   }
 
   @Override
   public void processElement2(IdentityMessage message, Context ctx,
       Collector<CustomerEvent> out) throws Exception {
+    // What a loop record starts happens just after the current event time: the journeys
+    // downstream have seen this watermark already, so anything at it would be late there.
+    long next = ctx.timerService().currentWatermark() + 1;
+    if (message.getTransfer() != null) {
+      buffer(IdentityEvents.transfer(message.getFrom(),
+          Identifier.parse(message.getLabel()).key(), message.getTransfer(), Math.max(0, next)),
+          ctx);
+      return;
+    }
     Identifier self = Identifier.parse(ctx.getCurrentKey());
     IdentityNode node = IdentityNode.of(self, state.value());
-    Effects effects = new Effects(ctx, null, Math.max(0, ctx.timerService().currentWatermark()));
+    Effects effects = new Effects(ctx, null, Math.max(0, next));
     protocol.receive(self, node, Identifier.parse(message.getFrom()),
         Identifier.parse(message.getLabel()), effects);
     save(node);
     settleLater(self, node, ctx);
+    for (CustomerEvent merged : effects.journeyEvents) {
+      buffer(merged, ctx);
+    }
   }
 
   @Override
@@ -139,7 +159,11 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
         pending.remove(timestamp);
         due.sort(new EventOrder());
         for (CustomerEvent event : due) {
-          observe(event, ctx, out);
+          if (IdentityEvents.isIdentityEvent(event)) {
+            out.collect(event); // from the loop: on to the journeys, in event time
+          } else {
+            observe(event, ctx, out);
+          }
         }
       }
       return;
@@ -187,6 +211,8 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
     private final String eventId;
     private final long at;
     int found;
+    /** Tells each absorbed customer's journey who absorbed it, so it can hand over its state. */
+    final List<CustomerEvent> journeyEvents = new ArrayList<>(0);
 
     Effects(Context ctx, String eventId, long at) {
       this.ctx = ctx;
@@ -197,7 +223,8 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
     @Override
     public void send(Identifier to, Identifier from, Identifier label) {
       messageCount.inc();
-      ctx.output(messages, new IdentityMessage(to.toString(), from.toString(), label.toString()));
+      ctx.output(messages,
+          new IdentityMessage(to.toString(), from.toString(), label.toString(), null));
     }
 
     @Override
@@ -211,6 +238,7 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
           .setEventId(eventId)
           .setAt(java.time.Instant.ofEpochMilli(at))
           .build());
+      journeyEvents.add(IdentityEvents.merged(absorbed.key(), survivor.toString(), at));
     }
 
     @Override

@@ -21,12 +21,16 @@ import io.journeyflow.schema.SuppressionSignal;
 import io.journeyflow.schema.internal.CustomerProfile;
 import io.journeyflow.schema.internal.JourneyFact;
 import io.journeyflow.schema.internal.MatchedEvent;
+import io.journeyflow.schema.internal.IdentityMessage;
+import io.journeyflow.schema.internal.JourneyTransfer;
 import io.journeyflow.schema.internal.RuleMatch;
 import io.journeyflow.schema.internal.SendRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -124,6 +128,8 @@ public final class JourneyFunction
   private final OutputTag<ErasureConfirmation> erasures;
   private final OutputTag<JourneyFact> facts;
   private final JourneySettings settings;
+  /** Identity resolution: where an absorbed customer's state goes (the identity loop). */
+  private OutputTag<IdentityMessage> transfers;
 
   private transient MapState<Long, List<CustomerEvent>> pendingEvents;
   private transient MapState<Long, List<RuleMatch>> pendingMatches;
@@ -172,6 +178,12 @@ public final class JourneyFunction
     this.erasures = erasures;
     this.facts = facts;
     this.settings = settings;
+  }
+
+  /** With identity resolution: absorbed customers hand their state over through this output. */
+  public JourneyFunction withTransfers(OutputTag<IdentityMessage> transfers) {
+    this.transfers = transfers;
+    return this;
   }
 
   @Override
@@ -325,9 +337,15 @@ public final class JourneyFunction
       for (CustomerEvent e : events) {
         if (e.getEventType().equals(ERASE)) {
           erase(e, customerId, ctx);
+        } else if (IdentityEvents.isIdentityEvent(e)) {
+          if (e.getEventType().equals(IdentityEvents.MERGED)) {
+            handOver(e, customerId, now, ctx);
+          } else {
+            takeOver(e, now, ctx);
+          }
         }
       }
-      events.removeIf(e -> e.getEventType().equals(ERASE));
+      events.removeIf(e -> e.getEventType().equals(ERASE) || IdentityEvents.isIdentityEvent(e));
       remember(events, now);
     }
     List<RuleMatch> matches = pendingMatches.get(timestamp);
@@ -528,6 +546,101 @@ public final class JourneyFunction
     list.sort(Comparator.comparing(OpenJourney::getOpenedAt)
         .thenComparing(OpenJourney::getRuleId));
     return list;
+  }
+
+  /**
+   * This customer was absorbed by another (identity resolution): hands its context, profile,
+   * contact history, send history (for caps) and open suppressions over through the identity
+   * loop, and keeps none of them. Nothing to hand over, nothing sent.
+   */
+  private void handOver(CustomerEvent merged, String customerId, Instant now, OnTimerContext ctx)
+      throws Exception {
+    if (transfers == null) {
+      return; // identity resolution is off: no loop to hand over through
+    }
+    String survivor = IdentityEvents.survivor(merged); // type:value
+    List<ContextEvent> context = recentEvents(now);
+    CustomerProfile p = profile.value();
+    List<OpenSuppression> openNow = openSuppressions();
+    List<SendRecord> sent = new ArrayList<>();
+    sends.get().forEach(sent::add);
+    List<Long> contactTimes = new ArrayList<>();
+    contacts.get().forEach(contactTimes::add);
+    Map<String, RuleMatch> opening = new HashMap<>();
+    for (Map.Entry<String, RuleMatch> e : openedBy.entries()) {
+      opening.put(e.getKey(), e.getValue());
+    }
+    if (context.isEmpty() && p == null && openNow.isEmpty() && sent.isEmpty()
+        && contactTimes.isEmpty()) {
+      return;
+    }
+    JourneyTransfer transfer = JourneyTransfer.newBuilder()
+        .setAbsorbedId(customerId)
+        .setSurvivingId(survivor)
+        .setRecentEvents(context)
+        .setProfile(p)
+        .setOpenSuppressions(openNow)
+        .setSends(sent)
+        .setContactTimes(contactTimes)
+        .setOpenedBy(opening)
+        .build();
+    ctx.output(transfers,
+        new IdentityMessage(survivor, customerId, survivor, transfer.toByteBuffer()));
+    recent.clear();
+    recentCount.clear();
+    profile.clear();
+    open.clear();
+    openedBy.clear();
+    sends.clear();
+    contacts.clear();
+    LOG.info("Handed the journey state of customer {} over to the customer that absorbed it",
+        LogSafe.customer(customerId));
+  }
+
+  /** Takes over the state an absorbed customer handed over: both histories count from now. */
+  private void takeOver(CustomerEvent transferEvent, Instant now, OnTimerContext ctx)
+      throws Exception {
+    JourneyTransfer t = JourneyTransfer.fromByteBuffer(IdentityEvents.state(transferEvent));
+    Map<String, ContextEvent> byId = new LinkedHashMap<>();
+    for (ContextEvent e : recentEvents(now)) {
+      byId.put(e.getEventId(), e);
+    }
+    t.getRecentEvents().forEach(e -> byId.putIfAbsent(e.getEventId(), e));
+    List<ContextEvent> merged = new ArrayList<>(byId.values());
+    merged.sort(Comparator.comparing(ContextEvent::getOccurredAt)
+        .thenComparing(ContextEvent::getEventId));
+    int from = Math.max(0, merged.size() - settings.maxRecentEvents());
+    recent.update(new ArrayList<>(merged.subList(from, merged.size())));
+    recentCount.update(merged.size() - from);
+    if (t.getProfile() != null) {
+      profile.update(Profiles.fill(profile.value(), t.getProfile()));
+    }
+    for (OpenSuppression s : t.getOpenSuppressions()) {
+      if (!open.contains(s.getScope())) {
+        open.put(s.getScope(), s);
+        RuleMatch opening = t.getOpenedBy().get(s.getSignalId());
+        if (opening != null) {
+          openedBy.put(s.getSignalId(), opening);
+        }
+        if (s.getUntil() != null) {
+          ctx.timerService().registerEventTimeTimer(s.getUntil().toEpochMilli());
+        }
+      }
+    }
+    if (!t.getSends().isEmpty()) {
+      sends.addAll(t.getSends());
+    }
+    if (!t.getContactTimes().isEmpty()) {
+      List<Long> all = new ArrayList<>();
+      contacts.get().forEach(all::add);
+      for (Long c : t.getContactTimes()) {
+        if (!all.contains(c)) {
+          all.add(c);
+        }
+      }
+      all.sort(null);
+      contacts.update(all);
+    }
   }
 
   /**

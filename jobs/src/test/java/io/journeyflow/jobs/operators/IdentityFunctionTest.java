@@ -45,12 +45,12 @@ class IdentityFunctionTest {
           Map.of("accountId", "A7", "email", "ann@x.io"));
       observe(h, chat); // the chat arrives before the login that happened before it
       observe(h, login);
-      assertThat(h.extractOutputValues()).as("events wait for the watermark").isEmpty();
+      assertThat(events(h)).as("events wait for the watermark").isEmpty();
 
       h.processBothWatermarks(new Watermark(millis(40)));
       loop(h);
 
-      assertThat(h.extractOutputValues())
+      assertThat(events(h))
           .extracting(CustomerEvent::getEventId, CustomerEvent::getCustomerKey)
           .containsExactly(
               org.assertj.core.groups.Tuple.tuple("l1", "accountId:A7"),
@@ -59,6 +59,12 @@ class IdentityFunctionTest {
               IdentityMerged::getSurvivingId, IdentityMerged::getEventId)
           .containsExactly(org.assertj.core.groups.Tuple.tuple(
               "email:ann@x.io", "accountId:A7", "l1"));
+      // The absorbed customer's journey is told who absorbed it, at the login's time.
+      assertThat(h.extractOutputValues()).filteredOn(IdentityEvents::isIdentityEvent)
+          .extracting(CustomerEvent::getEventType, CustomerEvent::getCustomerKey,
+              CustomerEvent::getOccurredAt)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple(IdentityEvents.MERGED,
+              "email:ann@x.io", Events.at(30)));
       assertThat(h.numEventTimeTimers()).isZero();
     }
   }
@@ -75,7 +81,7 @@ class IdentityFunctionTest {
       observe(h, event("e4", "page.viewed", 4, Map.of("accountId", "A2")));
       h.processBothWatermarks(new Watermark(millis(4)));
 
-      assertThat(h.extractOutputValues())
+      assertThat(events(h))
           .extracting(CustomerEvent::getEventId, CustomerEvent::getCustomerKey)
           .containsExactly(
               org.assertj.core.groups.Tuple.tuple("e1", "accountId:A2"),
@@ -119,7 +125,7 @@ class IdentityFunctionTest {
         h.processElement2(m); // the loop source replays from the checkpointed offsets
       }
       h.processBothWatermarks(new Watermark(millis(31)));
-      assertThat(h.extractOutputValues())
+      assertThat(events(h))
           .extracting(CustomerEvent::getEventId, CustomerEvent::getCustomerKey)
           .containsExactly(org.assertj.core.groups.Tuple.tuple("w2", "accountId:A7"));
     }
@@ -200,6 +206,13 @@ class IdentityFunctionTest {
       }
       delivered = all.size();
     }
+  }
+
+  /** The events passed on, without the job's own identity events. */
+  private static List<CustomerEvent> events(KeyedTwoInputStreamOperatorTestHarness<String,
+      Tuple2<String, CustomerEvent>, IdentityMessage, CustomerEvent> h) {
+    return h.extractOutputValues().stream()
+        .filter(e -> !IdentityEvents.isIdentityEvent(e)).toList();
   }
 
   private static List<StreamRecord<IdentityMessage>> messages(
