@@ -113,6 +113,17 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
     Identifier self = Identifier.parse(ctx.getCurrentKey());
     IdentityNode node = IdentityNode.of(self, state.value());
     List<Identifier> ids = types.of(event.getIdentities());
+    if (JourneyFunction.ERASE.equals(event.getEventType())) {
+      // The customer this identifier belongs to is erased, and with it every link of the
+      // customer: the request goes to the journey of that customer, and the nodes forget.
+      Identifier customer = node.label;
+      if (ids.get(0).equals(self)) {
+        event.setCustomerKey(customer.key());
+        out.collect(event);
+      }
+      forget(self, node, customer, ctx);
+      return;
+    }
     Effects effects = new Effects(ctx, event.getEventId(), event.getOccurredAt().toEpochMilli());
     Identifier customer = protocol.observe(self, node, ids, effects);
     save(node);
@@ -132,6 +143,14 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
     // What a loop record starts happens just after the current event time: the journeys
     // downstream have seen this watermark already, so anything at it would be late there.
     long next = ctx.timerService().currentWatermark() + 1;
+    if (message.getErase()) {
+      IdentityNode node = state.value() == null ? null
+          : IdentityNode.of(Identifier.parse(ctx.getCurrentKey()), state.value());
+      if (node != null && node.label.toString().equals(message.getLabel())) {
+        forget(Identifier.parse(ctx.getCurrentKey()), node, node.label, ctx);
+      }
+      return;
+    }
     if (message.getTransfer() != null) {
       buffer(IdentityEvents.transfer(message.getFrom(),
           Identifier.parse(message.getLabel()).key(), message.getTransfer(), Math.max(0, next)),
@@ -175,6 +194,24 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
     if (effects.found > 0) {
       save(node);
     }
+  }
+
+  /**
+   * Erasure: this node forgets itself and tells every neighbour; those of the same customer do
+   * the same, so the request spreads through the customer's identifiers and stops at others'.
+   */
+  private void forget(Identifier self, IdentityNode node, Identifier customer, Context ctx) {
+    for (Identifier neighbour : node.neighbours) {
+      messageCount.inc();
+      ctx.output(messages, IdentityMessage.newBuilder()
+          .setTarget(neighbour.toString())
+          .setFrom(self.toString())
+          .setLabel(customer.toString())
+          .setTransfer(null)
+          .setErase(true)
+          .build());
+    }
+    state.clear();
   }
 
   private void save(IdentityNode node) throws Exception {
@@ -224,7 +261,7 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
     public void send(Identifier to, Identifier from, Identifier label) {
       messageCount.inc();
       ctx.output(messages,
-          new IdentityMessage(to.toString(), from.toString(), label.toString(), null));
+          new IdentityMessage(to.toString(), from.toString(), label.toString(), null, false));
     }
 
     @Override

@@ -585,7 +585,7 @@ public final class JourneyFunction
         .setOpenedBy(opening)
         .build();
     ctx.output(transfers,
-        new IdentityMessage(survivor, customerId, survivor, transfer.toByteBuffer()));
+        new IdentityMessage(survivor, customerId, survivor, transfer.toByteBuffer(), false));
     recent.clear();
     recentCount.clear();
     profile.clear();

@@ -131,6 +131,32 @@ class IdentityFunctionTest {
     }
   }
 
+  @Test
+  void erasureForgetsEveryLinkOfTheCustomer() throws Exception {
+    try (var h = harness()) {
+      h.open();
+      observe(h, event("l1", "account.login", 1,
+          Map.of("accountId", "A1", "email", "e1@x.io", "deviceId", "d1")));
+      h.processBothWatermarks(new Watermark(millis(1)));
+      loop(h);
+      observe(h, event("x1", "customer.erase", 5, Map.of("email", "e1@x.io")));
+      h.processBothWatermarks(new Watermark(millis(5)));
+      loop(h);
+      observe(h, event("w1", "page.viewed", 6, Map.of("deviceId", "d1")));
+      observe(h, event("m1", "email.opened", 7, Map.of("email", "e1@x.io")));
+      h.processBothWatermarks(new Watermark(millis(7)));
+      assertThat(events(h))
+          .extracting(CustomerEvent::getEventId, CustomerEvent::getCustomerKey)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("l1", "accountId:A1"),
+              // the erasure request goes to the customer the email belonged to
+              org.assertj.core.groups.Tuple.tuple("x1", "accountId:A1"),
+              // no identifier of it remembers the others
+              org.assertj.core.groups.Tuple.tuple("w1", "deviceId:d1"),
+              org.assertj.core.groups.Tuple.tuple("m1", "email:e1@x.io"));
+    }
+  }
+
   /**
    * State bytes per identifier, measured on a full RocksDB snapshot: 2,000 people, each with an
    * account, an email and a device linked by one login, plus a page view on the device.
