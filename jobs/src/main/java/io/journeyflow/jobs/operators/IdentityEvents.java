@@ -38,7 +38,10 @@ public final class IdentityEvents {
     state.duplicate().get(bytes);
     Map<String, Object> attributes = new HashMap<>();
     attributes.put(STATE, Base64.getEncoder().encodeToString(bytes));
-    return event("transfer:" + absorbed + "->" + survivor, TRANSFER, survivor, at, attributes);
+    // Named by its content: a hand-over delivered twice by the loop is one event (ingest drops
+    // the repeat), two hand-overs from one customer are two.
+    return event("transfer:" + absorbed + "->" + survivor + ":"
+        + java.util.UUID.nameUUIDFromBytes(bytes), TRANSFER, survivor, at, attributes);
   }
 
   public static boolean isIdentityEvent(CustomerEvent event) {

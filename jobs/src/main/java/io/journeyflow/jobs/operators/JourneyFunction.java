@@ -86,6 +86,7 @@ public final class JourneyFunction
   static final String PENDING_MATCHES = "pending-matches";
   static final String RECENT = "recent-events";
   static final String RECENT_COUNT = "recent-events-count";
+  static final String ABSORBED_INTO = "absorbed-into";
   static final String OPEN_SUPPRESSIONS = "open-suppressions";
   static final String OPENED_BY = "suppression-opened-by";
   static final String PROFILE = "profile";
@@ -136,6 +137,8 @@ public final class JourneyFunction
   private transient ListState<ContextEvent> recent;
   /** Entries in {@link #recent}, so that appending needs no read of the list. */
   private transient ValueState<Integer> recentCount;
+  /** Identity resolution: the survivor (type:value) this customer handed its state over to. */
+  private transient ValueState<String> absorbedInto;
   private transient MapState<String, OpenSuppression> open;
   private transient MapState<String, RuleMatch> openedBy;
   private transient ValueState<CustomerProfile> profile;
@@ -208,6 +211,10 @@ public final class JourneyFunction
         new ValueStateDescriptor<>(RECENT_COUNT, Types.INT);
     recentCountDescriptor.enableTimeToLive(ttl(settings.idleTtl()));
     recentCount = getRuntimeContext().getState(recentCountDescriptor);
+    ValueStateDescriptor<String> absorbedDescriptor =
+        new ValueStateDescriptor<>(ABSORBED_INTO, Types.STRING);
+    absorbedDescriptor.enableTimeToLive(ttl(settings.idleTtl()));
+    absorbedInto = getRuntimeContext().getState(absorbedDescriptor);
     open =
         getRuntimeContext()
             .getMapState(
@@ -331,6 +338,7 @@ public final class JourneyFunction
     String customerId = ctx.getCurrentKey();
     Instant now = Instant.ofEpochMilli(timestamp);
     List<CustomerEvent> events = pendingEvents.get(timestamp);
+    List<RuleMatch> adopted = new ArrayList<>();
     if (events != null) {
       pendingEvents.remove(timestamp);
       events.sort(Comparator.comparing(CustomerEvent::getEventId));
@@ -341,17 +349,32 @@ public final class JourneyFunction
           if (e.getEventType().equals(IdentityEvents.MERGED)) {
             handOver(e, customerId, now, ctx);
           } else {
-            takeOver(e, now, ctx);
+            adopted.addAll(takeOver(e, customerId, now, ctx));
           }
         }
       }
       events.removeIf(e -> e.getEventType().equals(ERASE) || IdentityEvents.isIdentityEvent(e));
-      remember(events, now);
     }
     List<RuleMatch> matches = pendingMatches.get(timestamp);
-    List<Action> candidates = new ArrayList<>();
     if (matches != null) {
       pendingMatches.remove(timestamp);
+    }
+    if (transfers != null && absorbedInto.value() != null) {
+      // Absorbed and handed over: what still arrives here (in flight during the merge, or a
+      // match of a journey begun here) is the survivor's to decide, with its context.
+      forward(events, matches, customerId, now, ctx);
+      events = null;
+      matches = null;
+    }
+    if (events != null) {
+      remember(events, now);
+    }
+    if (!adopted.isEmpty()) {
+      matches = matches == null ? new ArrayList<>() : new ArrayList<>(matches);
+      matches.addAll(adopted);
+    }
+    List<Action> candidates = new ArrayList<>();
+    if (matches != null) {
       matches.sort(MATCH_ORDER);
       for (RuleMatch match : matches) {
         candidates.addAll(candidates(match, ctx));
@@ -559,6 +582,7 @@ public final class JourneyFunction
       return; // identity resolution is off: no loop to hand over through
     }
     String survivor = IdentityEvents.survivor(merged); // type:value
+    absorbedInto.update(survivor);
     List<ContextEvent> context = recentEvents(now);
     CustomerProfile p = profile.value();
     List<OpenSuppression> openNow = openSuppressions();
@@ -583,6 +607,7 @@ public final class JourneyFunction
         .setSends(sent)
         .setContactTimes(contactTimes)
         .setOpenedBy(opening)
+        .setMatches(List.of())
         .build();
     ctx.output(transfers,
         new IdentityMessage(survivor, customerId, survivor, transfer.toByteBuffer(), false));
@@ -597,9 +622,12 @@ public final class JourneyFunction
         LogSafe.customer(customerId));
   }
 
-  /** Takes over the state an absorbed customer handed over: both histories count from now. */
-  private void takeOver(CustomerEvent transferEvent, Instant now, OnTimerContext ctx)
-      throws Exception {
+  /**
+   * Takes over the state an absorbed customer handed over: both histories count from now.
+   * Returns the rule matches it passed on, now this customer's, to be decided here.
+   */
+  private List<RuleMatch> takeOver(CustomerEvent transferEvent, String customerId, Instant now,
+      OnTimerContext ctx) throws Exception {
     JourneyTransfer t = JourneyTransfer.fromByteBuffer(IdentityEvents.state(transferEvent));
     Map<String, ContextEvent> byId = new LinkedHashMap<>();
     for (ContextEvent e : recentEvents(now)) {
@@ -628,7 +656,18 @@ public final class JourneyFunction
       }
     }
     if (!t.getSends().isEmpty()) {
-      sends.addAll(t.getSends());
+      // A hand-over may arrive twice after a recovery (the loop is at-least-once).
+      java.util.Set<SendRecord> known = new java.util.HashSet<>();
+      sends.get().forEach(known::add);
+      List<SendRecord> fresh = new ArrayList<>();
+      for (SendRecord r : t.getSends()) {
+        if (known.add(r)) {
+          fresh.add(r);
+        }
+      }
+      if (!fresh.isEmpty()) {
+        sends.addAll(fresh);
+      }
     }
     if (!t.getContactTimes().isEmpty()) {
       List<Long> all = new ArrayList<>();
@@ -641,6 +680,44 @@ public final class JourneyFunction
       all.sort(null);
       contacts.update(all);
     }
+    List<RuleMatch> adopted = new ArrayList<>();
+    for (RuleMatch m : t.getMatches()) {
+      RuleMatch mine = RuleMatch.newBuilder(m).build();
+      mine.setCustomerId(customerId);
+      adopted.add(mine);
+    }
+    return adopted;
+  }
+
+  /**
+   * After the hand-over: events and matches that still reach the absorbed customer go to the
+   * survivor through the identity loop, events as context, matches to be decided there.
+   */
+  private void forward(List<CustomerEvent> events, List<RuleMatch> matches, String customerId,
+      Instant now, OnTimerContext ctx) throws Exception {
+    List<ContextEvent> context = new ArrayList<>();
+    if (events != null) {
+      for (CustomerEvent e : events) {
+        context.add(JourneyRecords.contextEvent(e));
+      }
+    }
+    if (context.isEmpty() && (matches == null || matches.isEmpty())) {
+      return;
+    }
+    String survivor = absorbedInto.value();
+    JourneyTransfer transfer = JourneyTransfer.newBuilder()
+        .setAbsorbedId(customerId)
+        .setSurvivingId(survivor)
+        .setRecentEvents(context)
+        .setProfile(null)
+        .setOpenSuppressions(List.of())
+        .setSends(List.of())
+        .setContactTimes(List.of())
+        .setOpenedBy(Map.of())
+        .setMatches(matches == null ? List.of() : matches)
+        .build();
+    ctx.output(transfers,
+        new IdentityMessage(survivor, customerId, survivor, transfer.toByteBuffer(), false));
   }
 
   /**
@@ -652,6 +729,7 @@ public final class JourneyFunction
       throws Exception {
     recent.clear();
     recentCount.clear();
+    absorbedInto.clear();
     profile.clear();
     sends.clear();
     open.clear();

@@ -16,6 +16,7 @@ import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.DecisionOutcome;
 import io.journeyflow.schema.ErasureConfirmation;
+import io.journeyflow.schema.OpenSuppression;
 import io.journeyflow.schema.SuppressionSignal;
 import io.journeyflow.schema.SuppressionState;
 import io.journeyflow.schema.internal.MatchedEvent;
@@ -305,6 +306,84 @@ class JourneyFunctionTest {
       Action action = h.extractOutputValues().get(0);
       assertThat(action.getContext().getRecentEvents()).extracting(ContextEvent::getEventId)
           .containsExactly("p8", "p9", "e9");
+    }
+  }
+
+  private static final OutputTag<io.journeyflow.schema.internal.IdentityMessage> TRANSFERS =
+      new OutputTag<>("transfers",
+          new AvroTypeInfo<>(io.journeyflow.schema.internal.IdentityMessage.class));
+
+  /** As the job runs it with identity resolution: keyed by the stamped customer, hand-overs on. */
+  private static JourneyHarness handOverHarness() throws Exception {
+    var harness =
+        new JourneyHarness(
+            new JourneyFunction(
+                RULES, new DecisionEngine(POLICIES), SIGNALS, DECISIONS, ERASURES, FACTS,
+                new JourneySettings(Duration.ofDays(30), 20, Duration.ofDays(30),
+                    Duration.ofDays(90), "test-salt", Duration.ofDays(7)))
+                .withTransfers(TRANSFERS),
+            new CustomerKeys(List.of("customerId"), true));
+    harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+    return harness;
+  }
+
+  @Test
+  void anAbsorbedCustomerHandsOverItsStateAndTheSurvivorDecidesWhatStillArrives()
+      throws Exception {
+    List<io.journeyflow.schema.internal.IdentityMessage> handed;
+    try (var h = handOverHarness()) {
+      h.open();
+      openIssue(h, event("e1", "issue.opened", "c1", 10, "case-1")); // suppresses c1
+      h.processBothWatermarks(new Watermark(millis(10)));
+      h.feedEvent(new StreamRecord<>(IdentityEvents.merged("c1", "customerId:c2", millis(20)),
+          millis(20)));
+      h.processBothWatermarks(new Watermark(millis(20)));
+      // A journey begun here completes after the hand-over: the survivor decides it.
+      openIssue(h, event("e2", "issue.opened", "c1", 30, "case-2"));
+      h.processBothWatermarks(new Watermark(millis(30)));
+
+      assertThat(h.extractOutputValues()).extracting(Action::getCustomerId)
+          .containsExactly("c1"); // only the action decided before the merge
+      handed = sideOutput(h, TRANSFERS);
+      assertThat(handed).hasSize(2).allSatisfy(m -> {
+        assertThat(m.getTarget()).isEqualTo("customerId:c2");
+        assertThat(m.getFrom()).isEqualTo("c1");
+      });
+      var state = io.journeyflow.schema.internal.JourneyTransfer.fromByteBuffer(
+          handed.get(0).getTransfer());
+      assertThat(state.getOpenSuppressions()).extracting(OpenSuppression::getScope)
+          .containsExactlyInAnyOrder("marketing", "sales");
+      assertThat(state.getRecentEvents()).extracting(ContextEvent::getEventId)
+          .containsExactly("e1");
+      var forwarded = io.journeyflow.schema.internal.JourneyTransfer.fromByteBuffer(
+          handed.get(1).getTransfer());
+      assertThat(forwarded.getMatches()).hasSize(1);
+      assertThat(forwarded.getRecentEvents()).extracting(ContextEvent::getEventId)
+          .containsExactly("e2");
+    }
+    try (var s = handOverHarness()) {
+      s.open();
+      long at = millis(21);
+      for (var m : handed) {
+        s.feedEvent(new StreamRecord<>(
+            IdentityEvents.transfer("c1", "c2", m.getTransfer(), at), at));
+        at += millis(10) - millis(0);
+      }
+      s.processBothWatermarks(new Watermark(millis(40)));
+      // The forwarded match becomes the survivor's action, with the absorbed context.
+      assertThat(s.extractOutputValues()).singleElement().satisfies(a -> {
+        assertThat(a.getCustomerId()).isEqualTo("c2");
+        assertThat(a.getContext().getRecentEvents()).extracting(ContextEvent::getEventId)
+            .containsExactly("e1", "e2");
+        assertThat(a.getContext().getOpenSuppressions()).isNotEmpty();
+      });
+      // The suppression opened under c1 is released by c2's resolution.
+      s.feedEvent(new StreamRecord<>(event("r1", "issue.resolved", "c2", 50), millis(50)));
+      s.processBothWatermarks(new Watermark(millis(50)));
+      assertThat(signals(s)).singleElement().satisfies(sig -> {
+        assertThat(sig.getState()).isEqualTo(SuppressionState.RELEASE);
+        assertThat(sig.getCustomerId()).isEqualTo("c2");
+      });
     }
   }
 

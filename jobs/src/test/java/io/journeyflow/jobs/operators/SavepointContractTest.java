@@ -82,6 +82,7 @@ class SavepointContractTest {
         "journey " + JourneyFunction.PENDING_MATCHES,
         "journey " + JourneyFunction.RECENT,
         "journey " + JourneyFunction.RECENT_COUNT,
+        "journey " + JourneyFunction.ABSORBED_INTO,
         "journey " + JourneyFunction.OPEN_SUPPRESSIONS,
         "journey " + JourneyFunction.OPENED_BY,
         "journey " + JourneyFunction.PROFILE,
