@@ -10,6 +10,7 @@ import io.journeyflow.jobs.testing.KafkaJobs.Topics;
 import io.journeyflow.jobs.testing.MiniClusters;
 import io.journeyflow.patterns.RuleLoader;
 import io.journeyflow.schema.Action;
+import io.journeyflow.schema.ContextEvent;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.IdentityMerged;
 import io.journeyflow.schema.SuppressionSignal;
@@ -23,8 +24,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -143,6 +146,56 @@ class IdentityITCase {
       assertThat(release.getReason()).contains("billing.issue.resolved");
     } finally {
       KafkaJobs.stop(job);
+    }
+  }
+
+  @Test
+  void aMergeInterruptedByAStopWithSavepointCompletesAfterTheRestore(@TempDir Path savepoints)
+      throws Exception {
+    IdentityTopics it = new IdentityTopics();
+    Topics t = it.t;
+    Configuration conf = it.config();
+    JobClient before = KafkaJobs.start(conf, RuleLoader.loadFromClasspath(), checkpoints, null);
+    String savepoint;
+    try {
+      produce(t, event("w1", "page.viewed", 0, null, Map.of("deviceId", "d9")));
+      produce(t, event("b1", "payment.failed", 10, "inv-9", Map.of("accountId", "A9")));
+      produce(t, event("b2", "billing.adjustment.posted", 20, "inv-9",
+          Map.of("accountId", "A9")));
+      produce(t, event("l1", "account.login", 30, null,
+          Map.of("accountId", "A9", "email", "kim@x.io", "deviceId", "d9")));
+      t.tick("t1", 31);
+      // Stop as soon as the merge has started: labels and the hand-over may be in the loop.
+      KAFKA.awaitReadCommitted(it.identity, IdentityITCase::merged,
+          m -> m.getAbsorbedId().equals("deviceId:d9"), DEADLINE);
+      savepoint = before.stopWithSavepoint(false, savepoints.toUri().toString(),
+          SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
+    } catch (Exception | AssertionError e) {
+      KafkaJobs.stop(before);
+      throw e;
+    }
+    KafkaJobs.awaitEnd(before);
+
+    JobClient restored = KafkaJobs.start(conf, RuleLoader.loadFromClasspath(), checkpoints,
+        savepoint);
+    try {
+      CustomerEvent chat = event("c1", "contact.started", 40, null, Map.of("email", "kim@x.io"));
+      chat.setChannel("chat");
+      produce(t, chat);
+      t.tick("t2", 600);
+      Action routed = KAFKA.awaitReadCommitted(t.actions, KafkaJobs::action,
+          a -> a.getRuleId().equals("billing-contact-after-adjustment"), DEADLINE);
+      assertThat(routed.getCustomerId()).isEqualTo("accountId:A9");
+      // The device's web visit came with the hand-over into the context of the account.
+      assertThat(routed.getContext().getRecentEvents()).extracting(ContextEvent::getEventId)
+          .contains("w1", "b1", "b2", "c1");
+      // Exactly once across the restore: each absorbed identifier reported once.
+      List<IdentityMerged> merges = KAFKA.drainReadCommitted(it.identity, IdentityITCase::merged,
+          Duration.ofSeconds(3), DEADLINE);
+      assertThat(merges).extracting(IdentityMerged::getAbsorbedId)
+          .containsExactlyInAnyOrder("deviceId:d9", "email:kim@x.io");
+    } finally {
+      KafkaJobs.stop(restored);
     }
   }
 
