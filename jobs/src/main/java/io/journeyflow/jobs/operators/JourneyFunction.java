@@ -594,8 +594,19 @@ public final class JourneyFunction
     for (Map.Entry<String, RuleMatch> e : openedBy.entries()) {
       opening.put(e.getKey(), e.getValue());
     }
+    List<OpenJourney> journeysNow = new ArrayList<>();
+    journeys.values().forEach(journeysNow::add);
+    Map<String, List<Action>> waiting = new HashMap<>();
+    for (Map.Entry<Long, List<Action>> e : deferred.entries()) {
+      waiting.put(Long.toString(e.getKey()), e.getValue());
+    }
+    Map<String, Long> enteredAt = new HashMap<>();
+    entered.entries().forEach(e -> enteredAt.put(e.getKey(), e.getValue()));
+    Map<String, Long> exitedAt = new HashMap<>();
+    exited.entries().forEach(e -> exitedAt.put(e.getKey(), e.getValue()));
     if (context.isEmpty() && p == null && openNow.isEmpty() && sent.isEmpty()
-        && contactTimes.isEmpty()) {
+        && contactTimes.isEmpty() && journeysNow.isEmpty() && waiting.isEmpty()
+        && enteredAt.isEmpty() && exitedAt.isEmpty()) {
       return;
     }
     JourneyTransfer transfer = JourneyTransfer.newBuilder()
@@ -608,6 +619,10 @@ public final class JourneyFunction
         .setContactTimes(contactTimes)
         .setOpenedBy(opening)
         .setMatches(List.of())
+        .setOpenJourneys(journeysNow)
+        .setDeferred(waiting)
+        .setEntered(enteredAt)
+        .setExited(exitedAt)
         .build();
     ctx.output(transfers,
         new IdentityMessage(survivor, customerId, survivor, transfer.toByteBuffer(), false));
@@ -618,6 +633,10 @@ public final class JourneyFunction
     openedBy.clear();
     sends.clear();
     contacts.clear();
+    journeys.clear();
+    deferred.clear(); // their timers find nothing here
+    entered.clear();
+    exited.clear();
     LOG.info("Handed the journey state of customer {} over to the customer that absorbed it",
         LogSafe.customer(customerId));
   }
@@ -679,6 +698,27 @@ public final class JourneyFunction
       }
       all.sort(null);
       contacts.update(all);
+    }
+    for (OpenJourney j : t.getOpenJourneys()) {
+      if (!journeys.contains(j.getRuleId())) {
+        journeys.put(j.getRuleId(), j);
+      }
+    }
+    for (Map.Entry<String, List<Action>> e : t.getDeferred().entrySet()) {
+      long due = Long.parseLong(e.getKey());
+      for (Action a : e.getValue()) {
+        Action mine = Action.newBuilder(a).build();
+        mine.setCustomerId(customerId);
+        buffer(deferred, mine, due, ctx.timerService());
+      }
+    }
+    for (Map.Entry<String, Long> e : t.getEntered().entrySet()) {
+      Long mine = entered.get(e.getKey());
+      entered.put(e.getKey(), mine == null ? e.getValue() : Math.max(mine, e.getValue()));
+    }
+    for (Map.Entry<String, Long> e : t.getExited().entrySet()) {
+      Long mine = exited.get(e.getKey());
+      exited.put(e.getKey(), mine == null ? e.getValue() : Math.max(mine, e.getValue()));
     }
     List<RuleMatch> adopted = new ArrayList<>();
     for (RuleMatch m : t.getMatches()) {

@@ -355,6 +355,8 @@ class JourneyFunctionTest {
           .containsExactlyInAnyOrder("marketing", "sales");
       assertThat(state.getRecentEvents()).extracting(ContextEvent::getEventId)
           .containsExactly("e1");
+      assertThat(state.getEntered()).as("when each rule last acted, for re-entry")
+          .containsKey("issue");
       var forwarded = io.journeyflow.schema.internal.JourneyTransfer.fromByteBuffer(
           handed.get(1).getTransfer());
       assertThat(forwarded.getMatches()).hasSize(1);
