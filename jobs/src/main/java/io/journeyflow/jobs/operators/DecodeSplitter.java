@@ -43,6 +43,14 @@ public final class DecodeSplitter
       return;
     }
     CustomerEvent event = record.right();
+    if (event.getEventType().startsWith(IdentityEvents.RESERVED_PREFIX)) {
+      // The job's own event types carry state between its operators: input may not forge them.
+      rejected.inc();
+      ctx.output(deadLetters, DeadLetters.forEvent(event, "validate",
+          "event type '" + event.getEventType() + "' is reserved: types starting with '"
+              + IdentityEvents.RESERVED_PREFIX + "' are the job's own"));
+      return;
+    }
     if (keys.keyOrNull(event) == null) {
       rejected.inc();
       ctx.output(

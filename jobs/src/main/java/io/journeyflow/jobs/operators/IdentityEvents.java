@@ -16,6 +16,8 @@ import java.util.Map;
  */
 public final class IdentityEvents {
 
+  /** Event types the job keeps for itself; input events with such a type are dead letters. */
+  public static final String RESERVED_PREFIX = "journeyflow.";
   public static final String SOURCE = "journeyflow";
   public static final String MERGED = "journeyflow.identity.merged";
   public static final String TRANSFER = "journeyflow.identity.transfer";

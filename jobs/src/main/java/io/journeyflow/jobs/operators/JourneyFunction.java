@@ -647,7 +647,15 @@ public final class JourneyFunction
    */
   private List<RuleMatch> takeOver(CustomerEvent transferEvent, String customerId, Instant now,
       OnTimerContext ctx) throws Exception {
-    JourneyTransfer t = JourneyTransfer.fromByteBuffer(IdentityEvents.state(transferEvent));
+    JourneyTransfer t;
+    try {
+      t = JourneyTransfer.fromByteBuffer(IdentityEvents.state(transferEvent));
+    } catch (Exception e) {
+      // Only the job writes these (input may not use its event types); never stop for one.
+      LOG.error("Ignored an unreadable identity hand-over for customer {}: {}",
+          LogSafe.customer(customerId), e.toString());
+      return List.of();
+    }
     Map<String, ContextEvent> byId = new LinkedHashMap<>();
     for (ContextEvent e : recentEvents(now)) {
       byId.put(e.getEventId(), e);
