@@ -8,8 +8,11 @@ import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
 import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.ErasureConfirmation;
+import io.journeyflow.schema.IdentityConflict;
+import io.journeyflow.schema.IdentityMerged;
 import io.journeyflow.schema.JourneyMetrics;
 import io.journeyflow.schema.internal.ControlRecord;
+import io.journeyflow.schema.internal.IdentityMessage;
 import io.journeyflow.schema.SuppressionSignal;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.ReadableConfig;
@@ -76,5 +79,26 @@ public final class BenchJobIO implements JobIO {
   @Override
   public void erasures(DataStream<ErasureConfirmation> erasures) {
     kafka.erasures(erasures);
+  }
+
+  @Override
+  public DataStream<Either<DeadLetter, IdentityMessage>> identityLinks(
+      StreamExecutionEnvironment env) {
+    return kafka.identityLinks(env);
+  }
+
+  @Override
+  public void identityLinksOut(DataStream<IdentityMessage> links) {
+    kafka.identityLinksOut(links);
+  }
+
+  @Override
+  public void identityMerges(DataStream<IdentityMerged> merges) {
+    kafka.identityMerges(merges);
+  }
+
+  @Override
+  public void identityConflicts(DataStream<IdentityConflict> conflicts) {
+    kafka.identityConflicts(conflicts);
   }
 }

@@ -34,6 +34,10 @@ public final class BenchMain implements Callable<Integer> {
       description = "Rule counts of the full job with journeyflow.rules.fast-path on")
   List<Integer> fastRules;
 
+  @Option(names = "--identity-rules", split = ",",
+      description = "Rule counts of the full job with journeyflow.identity.resolution on")
+  List<Integer> identityRules;
+
   @Option(names = "--events", description = "Events per data set")
   Long events;
 
@@ -91,15 +95,15 @@ public final class BenchMain implements Callable<Integer> {
       case "quick" -> new BenchSettings("quick", List.of(10_000), List.of(1, 5, 20), List.of(5),
           100_000, Duration.ofSeconds(12), 5, Duration.ofSeconds(12), Duration.ofSeconds(3),
           Duration.ofSeconds(5), Duration.ofSeconds(2), 2, "512m", true, 42, 1.0, 0.02, null,
-          out, null, List.of());
+          out, null, List.of(), List.of());
       case "full" -> new BenchSettings("full", List.of(10_000, 100_000, 1_000_000),
           List.of(1, 5, 20, 50), List.of(1, 5, 20), 3_000_000, Duration.ofMinutes(5), 20,
           Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(10),
-          Duration.ofSeconds(2), 2, "1g", true, 42, 1.0, 0.02, null, out, null, List.of());
+          Duration.ofSeconds(2), 2, "1g", true, 42, 1.0, 0.02, null, out, null, List.of(), List.of());
       case "smoke" -> new BenchSettings("smoke", List.of(2_000), List.of(1), List.of(1), 3_000,
           Duration.ofSeconds(20), 1, Duration.ofMillis(1500), Duration.ofMillis(500),
           Duration.ofMillis(500), Duration.ofMillis(500), 1, "128m", false, 42, 1.0, 0.05, null,
-          out, null, List.of());
+          out, null, List.of(), List.of());
       default -> throw new CommandLine.ParameterException(
           new CommandLine(new BenchMain()), "unknown profile '" + name + "': quick, full, smoke");
     };
@@ -109,7 +113,7 @@ public final class BenchMain implements Callable<Integer> {
     BenchSettings p = profile(profile, out);
     return new BenchSettings(
         customers != null || rules != null || naiveRules != null || events != null
-            || fastRules != null
+            || fastRules != null || identityRules != null
             ? p.profile() + "+overrides" : p.profile(),
         customers != null ? customers : p.customers(),
         rules != null ? rules.stream().filter(n -> n > 0).toList() : p.rules(),
@@ -130,7 +134,9 @@ public final class BenchMain implements Callable<Integer> {
         bootstrap,
         out,
         eventsFile,
-        fastRules != null ? fastRules.stream().filter(n -> n > 0).toList() : p.fastRules());
+        fastRules != null ? fastRules.stream().filter(n -> n > 0).toList() : p.fastRules(),
+        identityRules != null ? identityRules.stream().filter(n -> n > 0).toList()
+            : p.identityRules());
   }
 
   @Override

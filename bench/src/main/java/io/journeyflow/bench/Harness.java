@@ -131,6 +131,10 @@ public final class Harness implements AutoCloseable {
       for (int n : settings.fastRules()) {
         runThroughput(report, "fast path", "fast", rulesFor(n), topic, customers, n, true, limit);
       }
+      for (int n : settings.identityRules()) {
+        runThroughput(report, "identity resolution", "identity", rulesFor(n), topic, customers,
+            n, true, limit);
+      }
     }
     if (settings.latencyRules() > 0) {
       runLatency(report, settings.latencyRules(), settings.customers().get(0), storyRules);
@@ -332,6 +336,16 @@ public final class Harness implements AutoCloseable {
       case "fast" -> {
         // The full job with the fast rule engine (journeyflow.rules.fast-path).
         conf.set(JobOptions.FAST_RULES, true);
+        new JourneyflowJob(conf, rules, new BenchJobIO(conf, true, run)).build(env);
+      }
+      case "identity" -> {
+        // The full job resolving identities: an identity graph and its loop topic in front.
+        conf.set(JobOptions.IDENTITY_RESOLUTION, true);
+        conf.set(JobOptions.IDENTITY_TOPIC, run + "-identity");
+        conf.set(JobOptions.IDENTITY_CONFLICTS_TOPIC, run + "-identity-conflicts");
+        conf.set(JobOptions.IDENTITY_LINKS_TOPIC, run + "-identity-links");
+        createTopics(1, run + "-identity", run + "-identity-conflicts");
+        createTopics(INPUT_PARTITIONS, run + "-identity-links");
         new JourneyflowJob(conf, rules, new BenchJobIO(conf, true, run)).build(env);
       }
       default -> throw new IllegalArgumentException(layout);

@@ -105,7 +105,7 @@ public final class Report {
   void finish() {
     finished = Instant.now();
     loadAtEnd = load();
-    for (String layout : List.of("full", "naive", "fast")) {
+    for (String layout : List.of("full", "naive", "fast", "identity")) {
       for (int customers : settings.customers()) {
         List<double[]> points = new ArrayList<>();
         for (Map<String, Object> r : throughput) {

@@ -28,7 +28,7 @@ class BenchSmokeTest {
         p.naiveRules(), p.events(), p.maxRunTime(), p.latencyRules(), p.latencyTime(),
         p.latencyWarmup(), p.checkpointInterval(), p.outOfOrderness(), p.parallelism(),
         p.managedMemory(), false, p.seed(), p.zipfExponent(), p.storyShare(), null,
-        p.outDir(), events, p.fastRules());
+        p.outDir(), events, p.fastRules(), p.identityRules());
 
     Report report;
     try (Harness harness = new Harness(settings, new PrintStream(System.err, true))) {
