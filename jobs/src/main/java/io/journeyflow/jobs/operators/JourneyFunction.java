@@ -600,13 +600,15 @@ public final class JourneyFunction
     for (Map.Entry<Long, List<Action>> e : deferred.entries()) {
       waiting.put(Long.toString(e.getKey()), e.getValue());
     }
+    List<Action> held = new ArrayList<>();
+    awaiting.values().forEach(held::add);
     Map<String, Long> enteredAt = new HashMap<>();
     entered.entries().forEach(e -> enteredAt.put(e.getKey(), e.getValue()));
     Map<String, Long> exitedAt = new HashMap<>();
     exited.entries().forEach(e -> exitedAt.put(e.getKey(), e.getValue()));
     if (context.isEmpty() && p == null && openNow.isEmpty() && sent.isEmpty()
         && contactTimes.isEmpty() && journeysNow.isEmpty() && waiting.isEmpty()
-        && enteredAt.isEmpty() && exitedAt.isEmpty()) {
+        && held.isEmpty() && enteredAt.isEmpty() && exitedAt.isEmpty()) {
       return;
     }
     JourneyTransfer transfer = JourneyTransfer.newBuilder()
@@ -621,6 +623,7 @@ public final class JourneyFunction
         .setMatches(List.of())
         .setOpenJourneys(journeysNow)
         .setDeferred(waiting)
+        .setAwaitingApproval(held)
         .setEntered(enteredAt)
         .setExited(exitedAt)
         .build();
@@ -635,6 +638,7 @@ public final class JourneyFunction
     contacts.clear();
     journeys.clear();
     deferred.clear(); // their timers find nothing here
+    awaiting.clear();
     entered.clear();
     exited.clear();
     LOG.info("Handed the journey state of customer {} over to the customer that absorbed it",
@@ -719,6 +723,14 @@ public final class JourneyFunction
         mine.setCustomerId(customerId);
         buffer(deferred, mine, due, ctx.timerService());
       }
+    }
+    for (Action a : t.getAwaitingApproval()) {
+      // Still waiting for the same person's answer; it expires when it would have.
+      Action mine = Action.newBuilder(a).build();
+      mine.setCustomerId(customerId);
+      awaiting.put(mine.getActionId(), mine);
+      ctx.timerService().registerEventTimeTimer(
+          mine.getDecidedAt().plus(engine.policies().approvalExpiry()).toEpochMilli());
     }
     for (Map.Entry<String, Long> e : t.getEntered().entrySet()) {
       Long mine = entered.get(e.getKey());

@@ -315,10 +315,14 @@ class JourneyFunctionTest {
 
   /** As the job runs it with identity resolution: keyed by the stamped customer, hand-overs on. */
   private static JourneyHarness handOverHarness() throws Exception {
+    return handOverHarness(RULES);
+  }
+
+  private static JourneyHarness handOverHarness(RuleSet rules) throws Exception {
     var harness =
         new JourneyHarness(
             new JourneyFunction(
-                RULES, new DecisionEngine(POLICIES), SIGNALS, DECISIONS, ERASURES, FACTS,
+                rules, new DecisionEngine(POLICIES), SIGNALS, DECISIONS, ERASURES, FACTS,
                 new JourneySettings(Duration.ofDays(30), 20, Duration.ofDays(30),
                     Duration.ofDays(90), "test-salt", Duration.ofDays(7)))
                 .withTransfers(TRANSFERS),
@@ -570,6 +574,39 @@ class JourneyFunctionTest {
       h.processBothWatermarks(new Watermark(millis(watermarkMinutes)));
       sent.addAll(h.extractOutputValues());
       return decisions(h);
+    }
+  }
+
+  @Test
+  void anActionAwaitingApprovalMovesWithAMergeAndIsSentWhenApproved() throws Exception {
+    List<io.journeyflow.schema.internal.IdentityMessage> handed;
+    String actionId;
+    try (var h = handOverHarness(CREDIT)) {
+      h.open();
+      CustomerEvent failed = event("f", "payment.failed", "c1", 10);
+      h.feedEvent(new StreamRecord<>(failed, millis(10)));
+      h.feedMatch(new StreamRecord<>(
+          match("credit", 1, "failed", failed, failed.getOccurredAt()), millis(10)));
+      h.processBothWatermarks(new Watermark(millis(10)));
+      actionId = decisions(h).get(0).getActionId();
+      h.feedEvent(new StreamRecord<>(IdentityEvents.merged("c1", "customerId:c2", millis(15)),
+          millis(15)));
+      h.processBothWatermarks(new Watermark(millis(15)));
+      handed = sideOutput(h, TRANSFERS);
+    }
+    try (var s = handOverHarness(CREDIT)) {
+      s.open();
+      s.feedEvent(new StreamRecord<>(
+          IdentityEvents.transfer("c1", "c2", handed.get(0).getTransfer(), millis(16)),
+          millis(16)));
+      CustomerEvent reply = event("r", "approval.granted", "c2", 20);
+      reply.getAttributes().put("actionId", actionId);
+      s.feedEvent(new StreamRecord<>(reply, millis(20)));
+      s.processBothWatermarks(new Watermark(millis(20)));
+      assertThat(s.extractOutputValues()).singleElement().satisfies(a -> {
+        assertThat(a.getActionType()).isEqualTo("ISSUE_CREDIT");
+        assertThat(a.getCustomerId()).isEqualTo("c2");
+      });
     }
   }
 
