@@ -552,16 +552,21 @@ class JourneyFunctionTest {
             - {type: ISSUE_CREDIT, priority: 90, requiresApproval: true}
           """);
 
+  /** Customer c1's payment fails at minute 10: the credit rule asks for approval. */
+  private static void requestCredit(JourneyHarness h) throws Exception {
+    CustomerEvent failed = event("f", "payment.failed", "c1", 10);
+    h.feedEvent(new StreamRecord<>(failed, millis(10)));
+    h.feedMatch(new StreamRecord<>(
+        match("credit", 1, "failed", failed, failed.getOccurredAt()), millis(10)));
+    h.processBothWatermarks(new Watermark(millis(10)));
+  }
+
   /** A credit request at minute 10, then {@code answer} (or nothing) at minute 20. */
   private static List<Decision> approval(String answer, long watermarkMinutes,
       List<Action> sent) throws Exception {
     try (var h = harness(CREDIT, 20, new EmbeddedRocksDBStateBackend())) {
       h.open();
-      CustomerEvent failed = event("f", "payment.failed", "c1", 10);
-      h.feedEvent(new StreamRecord<>(failed, millis(10)));
-      h.feedMatch(new StreamRecord<>(
-          match("credit", 1, "failed", failed, failed.getOccurredAt()), millis(10)));
-      h.processBothWatermarks(new Watermark(millis(10)));
+      requestCredit(h);
       List<Decision> first = decisions(h);
       assertThat(first).extracting(Decision::getOutcome)
           .containsExactly(DecisionOutcome.PENDING_APPROVAL);
@@ -583,11 +588,7 @@ class JourneyFunctionTest {
     String actionId;
     try (var h = handOverHarness(CREDIT)) {
       h.open();
-      CustomerEvent failed = event("f", "payment.failed", "c1", 10);
-      h.feedEvent(new StreamRecord<>(failed, millis(10)));
-      h.feedMatch(new StreamRecord<>(
-          match("credit", 1, "failed", failed, failed.getOccurredAt()), millis(10)));
-      h.processBothWatermarks(new Watermark(millis(10)));
+      requestCredit(h);
       actionId = decisions(h).get(0).getActionId();
       h.feedEvent(new StreamRecord<>(IdentityEvents.merged("c1", "customerId:c2", millis(15)),
           millis(15)));
