@@ -51,7 +51,7 @@ public final class IdentityEvents {
         && (MERGED.equals(event.getEventType()) || TRANSFER.equals(event.getEventType()));
   }
 
-  static String survivor(CustomerEvent merged) {
+  public static String survivor(CustomerEvent merged) {
     return String.valueOf(merged.getAttributes().get(SURVIVOR));
   }
 

@@ -89,7 +89,7 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
       Collector<CustomerEvent> out) throws Exception {
     long ts = ctx.timestamp();
     if (ts <= ctx.timerService().currentWatermark()) {
-      observe(observed.f1, ctx, out); // late: ingest will divert it to the dead letters
+      observe(observed.f1, ctx, out, true); // late: ingest will divert it to the dead letters
       return;
     }
     // Links take effect in event-time order: an event waits for the watermark, so that a login
@@ -108,8 +108,12 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
     pending.put(ts, at);
   }
 
-  private void observe(CustomerEvent event, Context ctx, Collector<CustomerEvent> out)
-      throws Exception {
+  /**
+   * Applies an event's links at its identifier's node; {@code late} when it came behind the
+   * watermark (its links still count; what they start must not be late downstream too).
+   */
+  private void observe(CustomerEvent event, Context ctx, Collector<CustomerEvent> out,
+      boolean late) throws Exception {
     Identifier self = Identifier.parse(ctx.getCurrentKey());
     IdentityNode node = IdentityNode.of(self, state.value());
     List<Identifier> ids = types.of(event.getIdentities());
@@ -133,7 +137,12 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
       out.collect(event);
     }
     for (CustomerEvent merged : effects.journeyEvents) {
-      out.collect(merged); // at this event's time, after it
+      if (late) {
+        buffer(IdentityEvents.merged(merged.getCustomerKey(), IdentityEvents.survivor(merged),
+            ctx.timerService().currentWatermark() + 1), ctx);
+      } else {
+        out.collect(merged); // at this event's time, after it
+      }
     }
   }
 
@@ -181,7 +190,7 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
           if (IdentityEvents.isIdentityEvent(event)) {
             out.collect(event); // from the loop: on to the journeys, in event time
           } else {
-            observe(event, ctx, out);
+            observe(event, ctx, out, false);
           }
         }
       }

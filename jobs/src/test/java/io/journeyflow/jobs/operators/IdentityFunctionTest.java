@@ -70,6 +70,25 @@ class IdentityFunctionTest {
   }
 
   @Test
+  void aLateLinkStillHandsOverWhatItMerges() throws Exception {
+    try (var h = harness()) {
+      h.open();
+      observe(h, event("m1", "email.opened", 1, Map.of("email", "ann@x.io")));
+      h.processBothWatermarks(new Watermark(millis(40)));
+      // The login comes behind the watermark: it goes on (ingest will call it late), and the
+      // notice to the absorbed customer waits until just after the current event time.
+      observe(h, event("l1", "account.login", 30, Map.of("accountId", "A7", "email", "ann@x.io")));
+      assertThat(h.extractOutputValues()).filteredOn(IdentityEvents::isIdentityEvent).isEmpty();
+      h.processBothWatermarks(new Watermark(millis(41)));
+      assertThat(h.extractOutputValues()).filteredOn(IdentityEvents::isIdentityEvent)
+          .singleElement().satisfies(e -> {
+            assertThat(e.getCustomerKey()).isEqualTo("email:ann@x.io");
+            assertThat(e.getOccurredAt()).isEqualTo(Events.at(40).plusMillis(1));
+          });
+    }
+  }
+
+  @Test
   void aSharedDeviceNeverJoinsTwoAccounts() throws Exception {
     try (var h = harness()) {
       h.open();
