@@ -24,6 +24,8 @@ public final class IdentityNode {
   public final Map<Identifier, Identifier> heard = new HashMap<>();
   /** Weak nodes: strong labels already reported as refused links. */
   public final Set<Identifier> reported = new HashSet<>();
+  /** Set by {@link IdentityProtocol} when it changed the node: only then is it stored again. */
+  public boolean changed;
 
   public IdentityNode(Identifier self) {
     this.label = self;

@@ -60,6 +60,7 @@ public final class IdentityProtocol {
     for (Identifier id : ids) {
       if (!id.equals(self) && node.neighbours.add(id)) {
         fresh.add(id);
+        node.changed = true;
       }
     }
     Identifier before = node.label;
@@ -88,7 +89,11 @@ public final class IdentityProtocol {
     boolean strongSelf = types.isStrong(self.type());
     if (!strongSelf) {
       // A neighbour's label only improves: a late duplicate of an older one must not count.
-      node.heard.merge(from, label, (a, b) -> better(b, a) ? b : a);
+      Identifier known = node.heard.get(from);
+      if (known == null || better(label, known)) {
+        node.heard.put(from, label);
+        node.changed = true;
+      }
     }
     if ((!strongSelf || types.isStrong(from.type())) && better(label, node.label)) {
       adopt(self, node, from, label, out);
@@ -108,6 +113,7 @@ public final class IdentityProtocol {
     for (Identifier label : heard) {
       if (types.isStrong(label.type()) && !label.equals(node.label)
           && node.reported.add(label)) {
+        node.changed = true;
         out.conflict(self, node.label, label);
       }
     }
@@ -121,6 +127,7 @@ public final class IdentityProtocol {
       out.merged(self, label, from);
     }
     node.label = label;
+    node.changed = true;
     for (Identifier n : node.neighbours) {
       out.send(n, self, label);
     }

@@ -66,13 +66,9 @@ public final class KafkaJobIO implements JobIO {
   public void identityLinksOut(DataStream<IdentityMessage> links) {
     // Labels only improve and a repeated one changes nothing: at-least-once is enough, and a
     // label is seen at once instead of after the next checkpoint.
-    KafkaSinkSettings s = sinkSettings();
-    KafkaSinkSettings atLeastOnce = new KafkaSinkSettings(s.bootstrapServers(),
-        DeliveryGuarantee.AT_LEAST_ONCE, s.transactionalIdPrefix() + "-identity",
-        s.transactionTimeout(), s.properties(), s.recordTimestamp());
     links
-        .sinkTo(KafkaSinks.avro(atLeastOnce, config.get(JobOptions.IDENTITY_LINKS_TOPIC),
-            new Keys.IdentityMessageKey()))
+        .sinkTo(KafkaSinks.avro(sinkSettings().withGuarantee(DeliveryGuarantee.AT_LEAST_ONCE),
+            config.get(JobOptions.IDENTITY_LINKS_TOPIC), new Keys.IdentityMessageKey()))
         .uid(Uids.SINK_IDENTITY_LINKS)
         .name("kafka identity links");
   }

@@ -51,7 +51,7 @@ public final class IdentityEvents {
         && (MERGED.equals(event.getEventType()) || TRANSFER.equals(event.getEventType()));
   }
 
-  public static String survivor(CustomerEvent merged) {
+  static String survivor(CustomerEvent merged) {
     return String.valueOf(merged.getAttributes().get(SURVIVOR));
   }
 

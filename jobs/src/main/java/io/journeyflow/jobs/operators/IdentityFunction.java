@@ -10,6 +10,7 @@ import io.journeyflow.schema.IdentityMerged;
 import io.journeyflow.schema.internal.IdentityMessage;
 import io.journeyflow.schema.internal.IdentityNodeState;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -138,8 +139,8 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
     }
     for (CustomerEvent merged : effects.journeyEvents) {
       if (late) {
-        buffer(IdentityEvents.merged(merged.getCustomerKey(), IdentityEvents.survivor(merged),
-            ctx.timerService().currentWatermark() + 1), ctx);
+        merged.setOccurredAt(Instant.ofEpochMilli(ctx.timerService().currentWatermark() + 1));
+        buffer(merged, ctx);
       } else {
         out.collect(merged); // at this event's time, after it
       }
@@ -200,9 +201,7 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
     IdentityNode node = IdentityNode.of(self, state.value());
     Effects effects = new Effects(ctx, null, Math.max(0, ctx.timerService().currentWatermark()));
     protocol.settle(self, node, effects);
-    if (effects.found > 0) {
-      save(node);
-    }
+    save(node);
   }
 
   /**
@@ -223,8 +222,14 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
     state.clear();
   }
 
+  /**
+   * Stores a node the protocol changed. Most events change nothing (an identifier seen again
+   * with the same others), and a lone identifier is never stored: no state reads as itself.
+   */
   private void save(IdentityNode node) throws Exception {
-    state.update(node.toState());
+    if (node.changed) {
+      state.update(node.toState());
+    }
   }
 
   /** Checks a contested weak identifier once labels had time to stop moving. */
@@ -256,7 +261,6 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
     private final Context ctx;
     private final String eventId;
     private final long at;
-    int found;
     /** Tells each absorbed customer's journey who absorbed it, so it can hand over its state. */
     final List<CustomerEvent> journeyEvents = new ArrayList<>(0);
 
@@ -289,7 +293,6 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
 
     @Override
     public void conflict(Identifier node, Identifier keptWith, Identifier refused) {
-      found++;
       conflictCount.inc();
       ctx.output(conflicts, IdentityConflict.newBuilder()
           .setConflictId(node + "/" + refused.key())

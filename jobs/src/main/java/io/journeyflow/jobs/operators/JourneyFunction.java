@@ -359,10 +359,11 @@ public final class JourneyFunction
     if (matches != null) {
       pendingMatches.remove(timestamp);
     }
-    if (transfers != null && absorbedInto.value() != null) {
+    if (transfers != null && (events != null || matches != null)
+        && absorbedInto.value() != null) {
       // Absorbed and handed over: what still arrives here (in flight during the merge, or a
       // match of a journey begun here) is the survivor's to decide, with its context.
-      forward(events, matches, customerId, now, ctx);
+      forward(events, matches, customerId, ctx);
       events = null;
       matches = null;
     }
@@ -620,7 +621,6 @@ public final class JourneyFunction
         .setSends(sent)
         .setContactTimes(contactTimes)
         .setOpenedBy(opening)
-        .setMatches(List.of())
         .setOpenJourneys(journeysNow)
         .setDeferred(waiting)
         .setAwaitingApproval(held)
@@ -754,7 +754,7 @@ public final class JourneyFunction
    * survivor through the identity loop, events as context, matches to be decided there.
    */
   private void forward(List<CustomerEvent> events, List<RuleMatch> matches, String customerId,
-      Instant now, OnTimerContext ctx) throws Exception {
+      OnTimerContext ctx) throws Exception {
     List<ContextEvent> context = new ArrayList<>();
     if (events != null) {
       for (CustomerEvent e : events) {
@@ -765,15 +765,10 @@ public final class JourneyFunction
       return;
     }
     String survivor = absorbedInto.value();
-    JourneyTransfer transfer = JourneyTransfer.newBuilder()
+    JourneyTransfer transfer = JourneyTransfer.newBuilder() // the rest keeps its defaults
         .setAbsorbedId(customerId)
         .setSurvivingId(survivor)
         .setRecentEvents(context)
-        .setProfile(null)
-        .setOpenSuppressions(List.of())
-        .setSends(List.of())
-        .setContactTimes(List.of())
-        .setOpenedBy(Map.of())
         .setMatches(matches == null ? List.of() : matches)
         .build();
     ctx.output(transfers,
