@@ -82,6 +82,11 @@ public final class BenchJobIO implements JobIO {
   }
 
   @Override
+  public boolean hasIdentityLoop() {
+    return kafka.hasIdentityLoop();
+  }
+
+  @Override
   public DataStream<Either<DeadLetter, IdentityMessage>> identityLinks(
       StreamExecutionEnvironment env) {
     return kafka.identityLinks(env);

@@ -21,6 +21,7 @@ import io.journeyflow.jobs.operators.JourneyFunction;
 import io.journeyflow.jobs.operators.JourneyInputs;
 import io.journeyflow.jobs.operators.JourneyOperator;
 import io.journeyflow.jobs.operators.JourneySettings;
+import io.journeyflow.jobs.operators.LocalLoop;
 import io.journeyflow.jobs.operators.PolicyUpdateGate;
 import io.journeyflow.jobs.operators.RuleEvaluationStage;
 import io.journeyflow.patterns.RuleSet;
@@ -188,9 +189,10 @@ public final class JourneyflowJob {
                         ERASURES,
                         FACTS,
                         JourneySettings.from(config))
-                        .withTransfers(resolve ? IDENTITY_MESSAGES : null)))
+                        .withTransfers(resolve ? IDENTITY_MESSAGES : null),
+                    resolve && !io.hasIdentityLoop() ? IDENTITY_MESSAGES : null))
             .uid(Uids.JOURNEY);
-    if (resolve) {
+    if (resolve && io.hasIdentityLoop()) {
       // Absorbed customers hand their journey state to the survivor through the same loop.
       io.identityLinksOut(identityLoop.union(actions.getSideOutput(IDENTITY_MESSAGES)));
     }
@@ -225,10 +227,15 @@ public final class JourneyflowJob {
   /**
    * Identity resolution: each event goes to the node of every identifier it carries, the node of
    * its best identifier stamps it with its customer; labels between nodes go round the loop
-   * topic, absorbed customers and refused links to their topics.
+   * topic, absorbed customers and refused links to their topics. Without a loop topic (replay,
+   * tests) the operators deliver their loop records in place, at parallelism 1.
    */
   private DataStream<CustomerEvent> resolveIdentities(DataStream<CustomerEvent> events,
       List<DataStream<DeadLetter>> deadLetters) {
+    if (!io.hasIdentityLoop()) {
+      LocalLoop.requireOneSubtask(events.getExecutionEnvironment().getParallelism(),
+          "identity resolution");
+    }
     IdentifierTypes types = new IdentifierTypes(config.get(JobOptions.IDENTITY_PRIORITY),
         config.get(JobOptions.IDENTITY_STRONG_TYPES));
     SingleOutputStreamOperator<IdentityMessage> links =
@@ -250,7 +257,7 @@ public final class JourneyflowJob {
                 new AvroTypeInfo<>(CustomerEvent.class),
                 new IdentityOperator(new IdentityFunction(types,
                     config.get(JobOptions.IDENTITY_SETTLE), IDENTITY_MESSAGES, IDENTITY_MERGES,
-                    IDENTITY_CONFLICTS)))
+                    IDENTITY_CONFLICTS), !io.hasIdentityLoop()))
             .uid(Uids.IDENTITY);
     deadLetters.add(links.getSideOutput(DEAD_LETTERS));
     identityLoop = resolved.getSideOutput(IDENTITY_MESSAGES);

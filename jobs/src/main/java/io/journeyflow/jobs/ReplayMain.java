@@ -1,6 +1,7 @@
 package io.journeyflow.jobs;
 
 import io.journeyflow.jobs.config.JobArguments;
+import io.journeyflow.jobs.config.JobOptions;
 import io.journeyflow.jobs.config.RuleSets;
 import io.journeyflow.jobs.io.FileJobIO;
 import io.journeyflow.jobs.io.OutputFiles;
@@ -46,11 +47,6 @@ public final class ReplayMain implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Configuration conf = arguments.configuration();
-    if (conf.get(io.journeyflow.jobs.config.JobOptions.IDENTITY_RESOLUTION)) {
-      System.err.println("replay runs without identity resolution: the identity graph needs its"
-          + " Kafka loop topic. Set journeyflow.identity.resolution: false (docs/identity.md).");
-      return 2;
-    }
     RuleSet ruleSet = RuleSets.loadOrReport(conf, System.err);
     if (ruleSet == null) {
       return 2;
@@ -78,7 +74,11 @@ public final class ReplayMain implements Callable<Integer> {
   static void forReplay(Configuration conf) {
     conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, java.time.Duration.ZERO);
     conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.STREAMING);
-    if (!conf.contains(CoreOptions.DEFAULT_PARALLELISM)) {
+    if (conf.get(JobOptions.IDENTITY_RESOLUTION)) {
+      // No loop topic: the identity graph and the journeys deliver their loop records in place,
+      // which reaches every key only at parallelism 1 (and keeps the replay deterministic).
+      conf.set(CoreOptions.DEFAULT_PARALLELISM, 1);
+    } else if (!conf.contains(CoreOptions.DEFAULT_PARALLELISM)) {
       conf.set(CoreOptions.DEFAULT_PARALLELISM, 2);
     }
     // JobManager and TaskManager share this JVM: a missed heartbeat only means a starved

@@ -20,6 +20,8 @@ class ReplayITCase {
 
   private static final Path STORIES =
       Path.of("..", "docs", "examples", "starter-stories.jsonl").toAbsolutePath().normalize();
+  private static final Path IDENTITY_STORY =
+      Path.of("..", "docs", "examples", "identity-story.jsonl").toAbsolutePath().normalize();
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
@@ -89,6 +91,60 @@ class ReplayITCase {
             .asText())
         .containsExactlyInAnyOrder("validate 17", "decode 19", "identity null");
     assertThat(dead).allSatisfy(d -> assertThat(d.get("error").asText()).isNotBlank());
+  }
+
+  /**
+   * docs/examples/identity-story.jsonl with identity resolution: without a loop topic the
+   * identity graph and the journeys deliver their loop records in place, so the replay shows
+   * the identity story and is deterministic.
+   */
+  @Test
+  void replayResolvesIdentitiesAndMovesJourneyStateWithEachMerge(@TempDir Path out,
+      @TempDir Path again) throws Exception {
+    String[] args = {"--events", IDENTITY_STORY.toString(), "--out", out.toString(),
+        "-D", "journeyflow.identity.resolution=true"};
+    assertThat(new CommandLine(new ReplayMain()).execute(args)).isZero();
+
+    // Fay: a web visitor, a billing account and a chat contact, linked only by a login.
+    List<JsonNode> actions = read(out.resolve("actions.jsonl"));
+    JsonNode route = actions.stream()
+        .filter(a -> a.get("ruleId").asText().equals("billing-contact-after-adjustment"))
+        .findFirst().get();
+    assertThat(route.get("customerId").asText()).isEqualTo("accountId:A-2001");
+    assertThat(route.get("triggeringEvents")).extracting(e -> e.get("eventId").asText())
+        .containsExactly("f-2", "f-3", "f-5");
+    // The device's page view came over with the merge into the account's context.
+    assertThat(route.get("context").get("recentEvents")).extracting(e -> e.get("eventId")
+        .asText()).containsExactly("f-1", "f-2", "f-3", "f-4", "f-5");
+    assertThat(actions).hasSize(3);
+
+    // Gus: the suppression opened under his account is released under his customer id.
+    assertThat(read(out.resolve("suppressions.jsonl"))).extracting(s -> s.get("customerId")
+            .asText() + " " + s.get("state").asText() + " " + s.get("at").asText())
+        .contains("accountId:A-3001 SUPPRESS 2026-11-03T10:30:00Z",
+            "gus RELEASE 2026-11-03T13:00:00Z");
+
+    assertThat(read(out.resolve("identity.jsonl")))
+        .extracting(m -> m.get("absorbedId").asText() + " -> " + m.get("survivingId").asText())
+        .containsExactlyInAnyOrder(
+            "deviceId:family-tablet -> accountId:A-4001",
+            "accountId:A-3001 -> gus",
+            "email:fay@example.com -> accountId:A-2001",
+            "deviceId:fay-phone -> accountId:A-2001");
+    // A family tablet used by two accounts joins neither to the other: one conflict record.
+    assertThat(read(out.resolve("identity-conflicts.jsonl")))
+        .extracting(c -> c.get("identifier").asText() + " kept " + c.get("keptWith").asText()
+            + " refused " + c.get("refused").asText())
+        .containsExactly(
+            "deviceId:family-tablet kept accountId:A-4001 refused accountId:A-4002");
+
+    // Loop records delivered in place, at once: the same input gives the same files.
+    args[3] = again.toString();
+    assertThat(new CommandLine(new ReplayMain()).execute(args)).isZero();
+    for (String file : List.of("actions.jsonl", "decisions.jsonl", "suppressions.jsonl",
+        "identity.jsonl", "identity-conflicts.jsonl", "journey-metrics.jsonl")) {
+      assertThat(again.resolve(file)).hasSameTextualContentAs(out.resolve(file));
+    }
   }
 
   private static List<JsonNode> read(Path file) throws Exception {

@@ -8,6 +8,8 @@ import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
 import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.ErasureConfirmation;
+import io.journeyflow.schema.IdentityConflict;
+import io.journeyflow.schema.IdentityMerged;
 import io.journeyflow.schema.JourneyMetrics;
 import io.journeyflow.schema.SuppressionSignal;
 import java.nio.file.Path;
@@ -29,6 +31,8 @@ public final class FileJobIO implements JobIO {
   public static final String DECISIONS_FILE = "decisions.jsonl";
   public static final String ERASURES_FILE = "erasures.jsonl";
   public static final String JOURNEY_METRICS_FILE = "journey-metrics.jsonl";
+  public static final String IDENTITY_FILE = "identity.jsonl";
+  public static final String IDENTITY_CONFLICTS_FILE = "identity-conflicts.jsonl";
 
   private final List<Path> inputs;
   private final Path outDir;
@@ -104,5 +108,23 @@ public final class FileJobIO implements JobIO {
         .setParallelism(1)
         .uid(Uids.SINK_DEAD_LETTERS)
         .name("file dead letters");
+  }
+
+  @Override
+  public void identityMerges(DataStream<IdentityMerged> merges) {
+    merges
+        .sinkTo(new JsonLinesFileSink<>(outDir.resolve(IDENTITY_FILE)))
+        .setParallelism(1)
+        .uid(Uids.SINK_IDENTITY)
+        .name("file identity merges");
+  }
+
+  @Override
+  public void identityConflicts(DataStream<IdentityConflict> conflicts) {
+    conflicts
+        .sinkTo(new JsonLinesFileSink<>(outDir.resolve(IDENTITY_CONFLICTS_FILE)))
+        .setParallelism(1)
+        .uid(Uids.SINK_IDENTITY_CONFLICTS)
+        .name("file identity conflicts");
   }
 }

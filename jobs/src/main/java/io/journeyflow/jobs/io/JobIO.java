@@ -1,5 +1,7 @@
 package io.journeyflow.jobs.io;
 
+import io.journeyflow.connectors.ConnectorTypes;
+import io.journeyflow.jobs.Uids;
 import io.journeyflow.schema.Action;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
@@ -33,7 +35,8 @@ public interface JobIO {
   default DataStream<Either<DeadLetter, ControlRecord>> policyUpdates(
       StreamExecutionEnvironment env) {
     // No control topic: the policies the job started with stay in force.
-    return NoPolicyUpdates.stream(env);
+    return NoRecords.stream(env, Uids.SOURCE_POLICIES, "no policy updates",
+        ConnectorTypes.avro(ControlRecord.class));
   }
 
   void actions(DataStream<Action> actions);
@@ -52,31 +55,33 @@ public interface JobIO {
   void erasures(DataStream<ErasureConfirmation> erasures);
 
   /**
+   * Whether the job has a loop topic for identity resolution. Without one (replay, tests) the
+   * identity graph and the journeys deliver their loop records in place, at once, which needs
+   * every key on one subtask: parallelism 1.
+   */
+  default boolean hasIdentityLoop() {
+    return false;
+  }
+
+  /**
    * Identity resolution's loop, read side: labels the identity graph sent itself (Left:
-   * records that do not decode). Its watermarks are ignored
+   * records that do not decode); none without a loop topic. Its watermarks are ignored
    * ({@link io.journeyflow.jobs.operators.IdentityOperator}).
    */
   default DataStream<Either<DeadLetter, IdentityMessage>> identityLinks(
       StreamExecutionEnvironment env) {
-    throw new UnsupportedOperationException(
-        "identity resolution needs a loop topic: run the job with Kafka");
+    return NoRecords.stream(env, Uids.SOURCE_IDENTITY_LINKS, "no identity loop",
+        ConnectorTypes.avro(IdentityMessage.class));
   }
 
-  /** Identity resolution's loop, write side. */
+  /** Identity resolution's loop, write side; only called when there is a loop topic. */
   default void identityLinksOut(DataStream<IdentityMessage> links) {
-    throw new UnsupportedOperationException(
-        "identity resolution needs a loop topic: run the job with Kafka");
+    throw new UnsupportedOperationException("no identity loop topic");
   }
 
   /** Links refused because they would have joined two customers with strong identifiers. */
-  default void identityConflicts(DataStream<IdentityConflict> conflicts) {
-    throw new UnsupportedOperationException(
-        "identity resolution needs a loop topic: run the job with Kafka");
-  }
+  void identityConflicts(DataStream<IdentityConflict> conflicts);
 
   /** Customers found to be one: an IdentityMerged record per absorbed customer. */
-  default void identityMerges(DataStream<IdentityMerged> merges) {
-    throw new UnsupportedOperationException(
-        "identity resolution needs a loop topic: run the job with Kafka");
-  }
+  void identityMerges(DataStream<IdentityMerged> merges);
 }

@@ -47,6 +47,11 @@ public final class KafkaJobIO implements JobIO {
   }
 
   @Override
+  public boolean hasIdentityLoop() {
+    return true;
+  }
+
+  @Override
   public DataStream<Either<DeadLetter, IdentityMessage>> identityLinks(
       StreamExecutionEnvironment env) {
     return env.fromSource(

@@ -7,6 +7,8 @@ import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.DeadLetter;
 import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.ErasureConfirmation;
+import io.journeyflow.schema.IdentityConflict;
+import io.journeyflow.schema.IdentityMerged;
 import io.journeyflow.schema.JourneyMetrics;
 import io.journeyflow.schema.SuppressionSignal;
 import java.util.ArrayList;
@@ -36,6 +38,8 @@ public class MemoryJobIO implements JobIO {
   public final MemorySink<Decision> decisions = new MemorySink<>();
   public final MemorySink<ErasureConfirmation> erasures = new MemorySink<>();
   public final MemorySink<JourneyMetrics> journeyMetrics = new MemorySink<>();
+  public final MemorySink<IdentityMerged> identityMerges = new MemorySink<>();
+  public final MemorySink<IdentityConflict> identityConflicts = new MemorySink<>();
 
   public MemoryJobIO(List<Either<DeadLetter, CustomerEvent>> input) {
     this.input = input;
@@ -85,6 +89,17 @@ public class MemoryJobIO implements JobIO {
   @Override
   public void journeyMetrics(DataStream<JourneyMetrics> stream) {
     stream.sinkTo(journeyMetrics).uid(Uids.SINK_JOURNEY_METRICS).name("memory journey metrics");
+  }
+
+  @Override
+  public void identityMerges(DataStream<IdentityMerged> stream) {
+    stream.sinkTo(identityMerges).uid(Uids.SINK_IDENTITY).name("memory identity merges");
+  }
+
+  @Override
+  public void identityConflicts(DataStream<IdentityConflict> stream) {
+    stream.sinkTo(identityConflicts).uid(Uids.SINK_IDENTITY_CONFLICTS)
+        .name("memory identity conflicts");
   }
 
   /** Records land in a JVM-wide queue named by the sink: local execution only. */

@@ -25,16 +25,30 @@ public final class OutputFiles {
     sort(dir.resolve(FileJobIO.DECISIONS_FILE), "decidedAt", "customerId", "decisionId");
     sort(dir.resolve(FileJobIO.ERASURES_FILE), "requestedAt", "customerId", "requestEventId");
     sort(dir.resolve(FileJobIO.JOURNEY_METRICS_FILE), "windowStart", "ruleId");
+    sortIfWritten(dir.resolve(FileJobIO.IDENTITY_FILE), "at", "mergeId");
+    sortIfWritten(dir.resolve(FileJobIO.IDENTITY_CONFLICTS_FILE), "at", "conflictId");
+  }
+
+  /** Identity files only exist with identity resolution on. */
+  private static void sortIfWritten(Path file, String... fields) throws IOException {
+    if (Files.exists(file)) {
+      sort(file, fields);
+    }
   }
 
   public static String summary(Path dir) throws IOException {
+    String identity = !Files.exists(dir.resolve(FileJobIO.IDENTITY_FILE)) ? ""
+        : String.format(", %d identity merge(s), %d identity conflict(s)",
+            count(dir.resolve(FileJobIO.IDENTITY_FILE)),
+            count(dir.resolve(FileJobIO.IDENTITY_CONFLICTS_FILE)));
     return String.format(
         "replay wrote %d decision(s), %d action(s), %d suppression signal(s), %d dead letter(s)"
-            + " to %s",
+            + "%s to %s",
         count(dir.resolve(FileJobIO.DECISIONS_FILE)),
         count(dir.resolve(FileJobIO.ACTIONS_FILE)),
         count(dir.resolve(FileJobIO.SUPPRESSIONS_FILE)),
         count(dir.resolve(FileJobIO.DEAD_LETTERS_FILE)),
+        identity,
         dir);
   }
 

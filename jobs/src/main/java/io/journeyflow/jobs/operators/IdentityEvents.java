@@ -1,6 +1,8 @@
 package io.journeyflow.jobs.operators;
 
+import io.journeyflow.jobs.identity.IdentifierTypes;
 import io.journeyflow.schema.CustomerEvent;
+import io.journeyflow.schema.internal.IdentityMessage;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Base64;
@@ -44,6 +46,12 @@ public final class IdentityEvents {
     // the repeat), two hand-overs from one customer are two.
     return event("transfer:" + absorbed + "->" + survivor + ":"
         + java.util.UUID.nameUUIDFromBytes(bytes), TRANSFER, survivor, at, attributes);
+  }
+
+  /** The hand-over a journey sent through the loop, as an event of the survivor. */
+  static CustomerEvent transfer(IdentityMessage handOver, long at) {
+    return transfer(handOver.getFrom(),
+        IdentifierTypes.Identifier.parse(handOver.getLabel()).key(), handOver.getTransfer(), at);
   }
 
   public static boolean isIdentityEvent(CustomerEvent event) {

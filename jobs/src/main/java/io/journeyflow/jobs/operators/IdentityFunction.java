@@ -55,6 +55,9 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
   private final OutputTag<IdentityMerged> merges;
   private final OutputTag<IdentityConflict> conflicts;
 
+  /** Loop records are delivered in place, at once ({@link LocalLoop}): no loop topic. */
+  private boolean inPlace;
+
   private transient IdentityProtocol protocol;
   private transient ValueState<IdentityNodeState> state;
   private transient MapState<Long, List<CustomerEvent>> pending;
@@ -70,6 +73,20 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
     this.messages = messages;
     this.merges = merges;
     this.conflicts = conflicts;
+  }
+
+  /**
+   * Without a loop topic: the operator delivers the labels this function sends straight back to
+   * it, at the time of what sent them, and a contested identifier is checked just after that
+   * time instead of after a pause in processing time.
+   */
+  public IdentityFunction inPlace() {
+    this.inPlace = true;
+    return this;
+  }
+
+  OutputTag<IdentityMessage> messages() {
+    return messages;
   }
 
   @Override
@@ -152,7 +169,8 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
       Collector<CustomerEvent> out) throws Exception {
     // What a loop record starts happens just after the current event time: the journeys
     // downstream have seen this watermark already, so anything at it would be late there.
-    long next = ctx.timerService().currentWatermark() + 1;
+    // Delivered in place, it happens at the time of what sent it, before the watermark moves.
+    long next = inPlace ? ctx.timestamp() : ctx.timerService().currentWatermark() + 1;
     if (message.getErase()) {
       IdentityNode node = state.value() == null ? null
           : IdentityNode.of(Identifier.parse(ctx.getCurrentKey()), state.value());
@@ -162,9 +180,7 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
       return;
     }
     if (message.getTransfer() != null) {
-      buffer(IdentityEvents.transfer(message.getFrom(),
-          Identifier.parse(message.getLabel()).key(), message.getTransfer(), Math.max(0, next)),
-          ctx);
+      buffer(IdentityEvents.transfer(message, Math.max(0, next)), ctx);
       return;
     }
     Identifier self = Identifier.parse(ctx.getCurrentKey());
@@ -195,11 +211,17 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
           }
         }
       }
-      return;
+      if (!inPlace) {
+        return;
+      }
     }
     Identifier self = Identifier.parse(ctx.getCurrentKey());
     IdentityNode node = IdentityNode.of(self, state.value());
-    Effects effects = new Effects(ctx, null, Math.max(0, ctx.timerService().currentWatermark()));
+    if (inPlace && !contested(types, self, node)) {
+      return;
+    }
+    Effects effects = new Effects(ctx, null, Math.max(0, inPlace ? timestamp
+        : ctx.timerService().currentWatermark()));
     protocol.settle(self, node, effects);
     save(node);
   }
@@ -234,6 +256,11 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
 
   /** Checks a contested weak identifier once labels had time to stop moving. */
   private void settleLater(Identifier self, IdentityNode node, Context ctx) {
+    if (inPlace && contested(types, self, node)) {
+      // Labels delivered in place have all arrived once the events of this instant are done.
+      ctx.timerService().registerEventTimeTimer(ctx.timestamp() + 1);
+      return;
+    }
     if (contested(types, self, node)) {
       // Rounded, so that a burst of labels leaves one timer per node and period.
       long now = ctx.timerService().currentProcessingTime();

@@ -2,12 +2,17 @@ package io.journeyflow.jobs.operators;
 
 import io.journeyflow.schema.Action;
 import io.journeyflow.schema.CustomerEvent;
+import io.journeyflow.schema.internal.IdentityMessage;
 import io.journeyflow.schema.internal.RuleMatch;
 import java.util.List;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.types.Either;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Runs {@link JourneyFunction} with the policy updates as a broadcast input that takes no part
@@ -15,15 +20,56 @@ import org.apache.flink.types.Either;
  * the active one when the other is idle: control records have no event time, so any watermark
  * they carried would either hold every timer back or, while the events are idle, let the
  * control input's watermark fire every timer at once (suppressions released, deferred actions
- * sent). Here only the events' watermark and idleness count.
+ * sent). Here only the events' watermark and idleness count. Without an identity loop topic it
+ * delivers absorbed customers' hand-overs itself ({@link LocalLoop}).
  */
 public final class JourneyOperator
     extends CoBroadcastWithKeyedOperator<String, Either<CustomerEvent, RuleMatch>, String, Action> {
 
   private static final long serialVersionUID = 1L;
 
+  private final OutputTag<IdentityMessage> handOvers;
+  private transient LocalLoop<Action, IdentityMessage> loop;
+
   public JourneyOperator(JourneyFunction function) {
+    this(function, null);
+  }
+
+  /**
+   * {@code handOvers}: without a loop topic, the hand-overs of absorbed customers on this
+   * output are delivered in place to their survivors, just after the time they were sent at.
+   */
+  public JourneyOperator(JourneyFunction function, OutputTag<IdentityMessage> handOvers) {
     super(function, List.of(JourneyFunction.POLICY_STATE));
+    this.handOvers = handOvers;
+  }
+
+  @Override
+  public void open() throws Exception {
+    if (handOvers != null) {
+      LocalLoop.requireOneSubtask(
+          getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(), "journeys");
+      loop = new LocalLoop<>(output, handOvers);
+      output = loop;
+    }
+    super.open();
+  }
+
+  @Override
+  public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+    super.onEventTime(timer); // hand-overs are sent from timers only
+    if (loop == null) {
+      return;
+    }
+    Object key = getCurrentKey();
+    for (StreamRecord<IdentityMessage> handOver = loop.poll(); handOver != null;
+        handOver = loop.poll()) {
+      CustomerEvent event = IdentityEvents.transfer(handOver.getValue(),
+          handOver.getTimestamp() + 1);
+      setCurrentKey(event.getCustomerKey());
+      processElement1(new StreamRecord<>(Either.Left(event), handOver.getTimestamp() + 1));
+    }
+    setCurrentKey(key);
   }
 
   @Override

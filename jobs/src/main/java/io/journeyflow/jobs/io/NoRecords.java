@@ -1,33 +1,35 @@
 package io.journeyflow.jobs.io;
 
 import io.journeyflow.connectors.ConnectorTypes;
-import io.journeyflow.jobs.Uids;
 import io.journeyflow.schema.DeadLetter;
-import io.journeyflow.schema.internal.ControlRecord;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.lib.NumberSequenceSource;
+import org.apache.flink.api.java.typeutils.EitherTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
 
 /**
- * The policy-update input of a job without a control topic (replay, tests): a bounded source
- * with no records at all, so it ends at once and its final watermark holds nothing back.
+ * An input the job has no topic for (policy updates or the identity loop in replay and tests):
+ * a bounded source with no records at all, so it ends at once and its final watermark holds
+ * nothing back.
  */
-final class NoPolicyUpdates {
+final class NoRecords {
 
-  private NoPolicyUpdates() {}
+  private NoRecords() {}
 
-  static DataStream<Either<DeadLetter, ControlRecord>> stream(StreamExecutionEnvironment env) {
-    return env.fromSource(new NoSplits(), WatermarkStrategy.noWatermarks(), "no policy updates")
-        .uid(Uids.SOURCE_POLICIES)
+  static <T> DataStream<Either<DeadLetter, T>> stream(StreamExecutionEnvironment env,
+      String uid, String name, TypeInformation<T> type) {
+    return env.fromSource(new NoSplits(), WatermarkStrategy.noWatermarks(), name)
+        .uid(uid)
         .setParallelism(1)
-        .flatMap(new None())
-        .returns(ConnectorTypes.controlType())
-        .name("no policy updates")
+        .flatMap(new None<T>())
+        .returns(new EitherTypeInfo<>(ConnectorTypes.deadLetter(), type))
+        .name(name)
         .setParallelism(1);
   }
 
@@ -44,8 +46,8 @@ final class NoPolicyUpdates {
   }
 
   /** Never called: there are no records. */
-  static final class None implements FlatMapFunction<Long, Either<DeadLetter, ControlRecord>> {
+  static final class None<T> implements FlatMapFunction<Long, Either<DeadLetter, T>> {
     @Override
-    public void flatMap(Long value, Collector<Either<DeadLetter, ControlRecord>> out) {}
+    public void flatMap(Long value, Collector<Either<DeadLetter, T>> out) {}
   }
 }
