@@ -607,9 +607,16 @@ public final class JourneyFunction
     entered.entries().forEach(e -> enteredAt.put(e.getKey(), e.getValue()));
     Map<String, Long> exitedAt = new HashMap<>();
     exited.entries().forEach(e -> exitedAt.put(e.getKey(), e.getValue()));
+    Map<String, Long> startedAt = new HashMap<>();
+    started.entries().forEach(e -> startedAt.put(e.getKey(), e.getValue()));
+    Map<String, JourneyFact> waitingFollowUps = new HashMap<>();
+    followUps.entries().forEach(e -> waitingFollowUps.put(e.getKey(), e.getValue()));
+    Map<String, JourneyFact> waitingOutcomes = new HashMap<>();
+    attributions.entries().forEach(e -> waitingOutcomes.put(e.getKey(), e.getValue()));
     if (context.isEmpty() && p == null && openNow.isEmpty() && sent.isEmpty()
         && contactTimes.isEmpty() && journeysNow.isEmpty() && waiting.isEmpty()
-        && held.isEmpty() && enteredAt.isEmpty() && exitedAt.isEmpty()) {
+        && held.isEmpty() && enteredAt.isEmpty() && exitedAt.isEmpty() && startedAt.isEmpty()
+        && waitingFollowUps.isEmpty() && waitingOutcomes.isEmpty()) {
       return;
     }
     JourneyTransfer transfer = JourneyTransfer.newBuilder()
@@ -626,6 +633,9 @@ public final class JourneyFunction
         .setAwaitingApproval(held)
         .setEntered(enteredAt)
         .setExited(exitedAt)
+        .setStarted(startedAt)
+        .setFollowUps(waitingFollowUps)
+        .setAttributions(waitingOutcomes)
         .build();
     ctx.output(transfers,
         new IdentityMessage(survivor, customerId, survivor, transfer.toByteBuffer(), false));
@@ -641,6 +651,10 @@ public final class JourneyFunction
     awaiting.clear();
     entered.clear();
     exited.clear();
+    started.clear();
+    followUps.clear();
+    attributions.clear();
+    analyticsDue.clear(); // its timer finds nothing due here
     LOG.info("Handed the journey state of customer {} over to the customer that absorbed it",
         LogSafe.customer(customerId));
   }
@@ -714,7 +728,28 @@ public final class JourneyFunction
     for (OpenJourney j : t.getOpenJourneys()) {
       if (!journeys.contains(j.getRuleId())) {
         journeys.put(j.getRuleId(), j);
+        Long start = t.getStarted().get(j.getRuleId());
+        if (start != null) {
+          started.put(j.getRuleId(), start); // resolution time counts from the first start
+        }
       }
+    }
+    // Analytics go with the person: a contact to the survivor follows up the absorbed
+    // customer's actions, an outcome event completes its holdout attribution.
+    for (Map.Entry<String, JourneyFact> e : t.getFollowUps().entrySet()) {
+      if (!followUps.contains(e.getKey())) {
+        followUps.put(e.getKey(), e.getValue());
+      }
+    }
+    for (Map.Entry<String, JourneyFact> e : t.getAttributions().entrySet()) {
+      if (!attributions.contains(e.getKey())) {
+        attributions.put(e.getKey(), e.getValue());
+      }
+    }
+    if (!t.getOpenJourneys().isEmpty() || !t.getFollowUps().isEmpty()
+        || !t.getAttributions().isEmpty()) {
+      // Worked out by analyticsDue at the end of this very timer: when each of them ends.
+      analyticsDue.update(now.toEpochMilli());
     }
     for (Map.Entry<String, List<Action>> e : t.getDeferred().entrySet()) {
       long due = Long.parseLong(e.getKey());

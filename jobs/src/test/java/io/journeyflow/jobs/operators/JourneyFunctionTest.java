@@ -361,6 +361,8 @@ class JourneyFunctionTest {
           .containsExactly("e1");
       assertThat(state.getEntered()).as("when each rule last acted, for re-entry")
           .containsKey("issue");
+      assertThat(state.getFollowUps()).as("analytics: the sent action waits for a contact")
+          .hasSize(1);
       var forwarded = io.journeyflow.schema.internal.JourneyTransfer.fromByteBuffer(
           handed.get(1).getTransfer());
       assertThat(forwarded.getMatches()).hasSize(1);
@@ -390,6 +392,12 @@ class JourneyFunctionTest {
         assertThat(sig.getState()).isEqualTo(SuppressionState.RELEASE);
         assertThat(sig.getCustomerId()).isEqualTo("c2");
       });
+      // Analytics moved too: a contact to the survivor follows up both actions, the one
+      // decided for c1 before the merge included.
+      s.feedEvent(new StreamRecord<>(event("k1", "contact.started", "c2", 55), millis(55)));
+      s.processBothWatermarks(new Watermark(millis(55)));
+      assertThat(sideOutput(s, FACTS)).filteredOn(f -> f.getKind().equals("FOLLOWED_UP"))
+          .hasSize(2).allSatisfy(f -> assertThat(f.getFlag()).isTrue());
     }
   }
 
