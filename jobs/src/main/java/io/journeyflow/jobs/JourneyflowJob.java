@@ -224,6 +224,17 @@ public final class JourneyflowJob {
     io.deadLetters(events.getSideOutput(DEAD_LETTERS).union(more));
   }
 
+  /** How long any rule's partial match may wait for its next step. */
+  static java.time.Duration longestWindow(RuleSet rules) {
+    java.time.Duration longest = java.time.Duration.ZERO;
+    for (io.journeyflow.patterns.Rule rule : rules.rules()) {
+      if (rule.within() != null && rule.within().compareTo(longest) > 0) {
+        longest = rule.within();
+      }
+    }
+    return longest;
+  }
+
   /**
    * Identity resolution: each event goes to the node of every identifier it carries, the node of
    * its best identifier stamps it with its customer; labels between nodes go round the loop
@@ -257,7 +268,8 @@ public final class JourneyflowJob {
                 new AvroTypeInfo<>(CustomerEvent.class),
                 new IdentityOperator(new IdentityFunction(types,
                     config.get(JobOptions.IDENTITY_SETTLE), IDENTITY_MESSAGES, IDENTITY_MERGES,
-                    IDENTITY_CONFLICTS), !io.hasIdentityLoop()))
+                    IDENTITY_CONFLICTS).withPartialMatchWindow(longestWindow(rules)),
+                    !io.hasIdentityLoop()))
             .uid(Uids.IDENTITY);
     deadLetters.add(links.getSideOutput(DEAD_LETTERS));
     identityLoop = resolved.getSideOutput(IDENTITY_MESSAGES);

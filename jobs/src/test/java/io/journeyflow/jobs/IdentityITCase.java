@@ -16,6 +16,7 @@ import io.journeyflow.schema.IdentityMerged;
 import io.journeyflow.schema.SuppressionSignal;
 import io.journeyflow.schema.SuppressionState;
 import io.journeyflow.schema.internal.IdentityMessage;
+import io.journeyflow.schema.internal.JourneyTransfer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -113,7 +114,7 @@ class IdentityITCase {
   }
 
   @Test
-  void anOpenSuppressionMovesToTheCustomerThatAbsorbsItAndIsReleasedThere() throws Exception {
+  void anOpenSuppressionAndAPartialMatchMoveToTheCustomerThatAbsorbsIt() throws Exception {
     IdentityTopics it = new IdentityTopics();
     Topics t = it.t;
     JobClient job = KafkaJobs.start(it.config(), RuleLoader.loadFromClasspath(), checkpoints,
@@ -136,9 +137,25 @@ class IdentityITCase {
       KAFKA.awaitReadCommitted(it.links, IdentityITCase::message,
           m -> m.getTransfer() != null && m.getFrom().equals("accountId:A8"), DEADLINE);
 
+      // The journey begun under the account (failed payment, adjustment) completes with a chat
+      // under the customer id, and is decided for the customer.
+      CustomerEvent chat = event("c1", "contact.started", 50, null, Map.of("customerId", "C8"));
+      chat.setChannel("chat");
+      produce(t, chat);
+      t.tick("t2", 60);
+      // The account's journey forwards the completed match through the loop; it lands just
+      // after the event time reached by then, so event time has to move on for it.
+      KAFKA.awaitReadCommitted(it.links, IdentityITCase::message,
+          m -> m.getFrom().equals("accountId:A8") && hasMatches(m), DEADLINE);
+      t.tick("t3", 70);
+      Action routed = KAFKA.awaitReadCommitted(t.actions, KafkaJobs::action,
+          a -> a.getRuleId().equals("billing-contact-after-adjustment"), DEADLINE);
+      assertThat(routed.getCustomerId()).isEqualTo("C8");
+      assertThat(routed.getTriggeringEvents()).extracting(e -> e.getEventId())
+          .containsExactly("p1", "p2", "c1");
       // Resolved under the customer id: the suppression moved there, and is released there.
       produce(t, event("r1", "billing.issue.resolved", 100, "inv-8", Map.of("customerId", "C8")));
-      t.tick("t2", 600);
+      t.tick("t4", 600);
       SuppressionSignal release = KAFKA.awaitReadCommitted(t.signals, KafkaJobs::signal,
           s -> s.getState() == SuppressionState.RELEASE, DEADLINE);
       assertThat(release.getCustomerId()).isEqualTo("C8");
@@ -213,6 +230,15 @@ class IdentityITCase {
   private static IdentityMessage message(byte[] bytes) {
     try {
       return IdentityMessage.fromByteBuffer(ByteBuffer.wrap(bytes));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static boolean hasMatches(IdentityMessage m) {
+    try {
+      return m.getTransfer() != null
+          && !JourneyTransfer.fromByteBuffer(m.getTransfer()).getMatches().isEmpty();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

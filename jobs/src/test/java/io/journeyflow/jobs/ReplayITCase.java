@@ -109,14 +109,24 @@ class ReplayITCase {
     List<JsonNode> actions = read(out.resolve("actions.jsonl"));
     JsonNode route = actions.stream()
         .filter(a -> a.get("ruleId").asText().equals("billing-contact-after-adjustment"))
+        .filter(a -> a.get("customerId").asText().equals("accountId:A-2001"))
         .findFirst().get();
-    assertThat(route.get("customerId").asText()).isEqualTo("accountId:A-2001");
     assertThat(route.get("triggeringEvents")).extracting(e -> e.get("eventId").asText())
         .containsExactly("f-2", "f-3", "f-5");
     // The device's page view came over with the merge into the account's context.
     assertThat(route.get("context").get("recentEvents")).extracting(e -> e.get("eventId")
         .asText()).containsExactly("f-1", "f-2", "f-3", "f-4", "f-5");
-    assertThat(actions).hasSize(3);
+    assertThat(actions).hasSize(5);
+
+    // Ida: her account's failed payment and adjustment, then a login names her customer id and
+    // her chat comes under it. The partial match begun under the account completes with the
+    // chat (a copy of it, evaluated under the absorbed account) and is decided for her.
+    JsonNode idaRoute = actions.stream()
+        .filter(a -> a.get("customerId").asText().equals("ida")).findFirst().get();
+    assertThat(idaRoute.get("ruleId").asText()).isEqualTo("billing-contact-after-adjustment");
+    assertThat(idaRoute.get("triggeringEvents")).extracting(e -> e.get("eventId").asText())
+        .containsExactly("i-1", "i-2", "i-4");
+    assertThat(idaRoute.get("parameters").get("invoice").asText()).isEqualTo("inv-51");
 
     // Gus: the suppression opened under his account is released under his customer id.
     assertThat(read(out.resolve("suppressions.jsonl"))).extracting(s -> s.get("customerId")
@@ -129,6 +139,7 @@ class ReplayITCase {
         .containsExactlyInAnyOrder(
             "deviceId:family-tablet -> accountId:A-4001",
             "accountId:A-3001 -> gus",
+            "accountId:A-5001 -> ida",
             "email:fay@example.com -> accountId:A-2001",
             "deviceId:fay-phone -> accountId:A-2001");
     // A family tablet used by two accounts joins neither to the other: one conflict record.

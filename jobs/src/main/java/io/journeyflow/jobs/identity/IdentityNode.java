@@ -24,6 +24,13 @@ public final class IdentityNode {
   public final Map<Identifier, Identifier> heard = new HashMap<>();
   /** Weak nodes: strong labels already reported as refused links. */
   public final Set<Identifier> reported = new HashSet<>();
+  /**
+   * Customers its label absorbed whose partial rule matches may still complete, and until when
+   * (event time): events stamped here are copied to them.
+   */
+  public final Map<Identifier, Long> aliases = new HashMap<>();
+  /** When it last stamped an event with its label (rounded down), or {@code Long.MIN_VALUE}. */
+  public long stamped = Long.MIN_VALUE;
   /** Set by {@link IdentityProtocol} when it changed the node: only then is it stored again. */
   public boolean changed;
 
@@ -40,6 +47,8 @@ public final class IdentityNode {
       state.getHeard().forEach((from, label) ->
           node.heard.put(Identifier.parse(from), Identifier.parse(label)));
       state.getReported().forEach(r -> node.reported.add(Identifier.parse(r)));
+      state.getAliases().forEach((a, until) -> node.aliases.put(Identifier.parse(a), until));
+      node.stamped = state.getStampedAt() == null ? Long.MIN_VALUE : state.getStampedAt();
     }
     return node;
   }
@@ -48,11 +57,15 @@ public final class IdentityNode {
   public IdentityNodeState toState() {
     Map<String, String> heardText = new HashMap<>();
     heard.forEach((from, l) -> heardText.put(from.toString(), l.toString()));
+    Map<String, Long> aliasText = new HashMap<>();
+    aliases.forEach((a, until) -> aliasText.put(a.toString(), until));
     return IdentityNodeState.newBuilder()
         .setLabel(label.toString())
         .setNeighbours(neighbours.stream().map(Identifier::toString).toList())
         .setHeard(heardText)
         .setReported(reported.stream().map(Identifier::toString).sorted().toList())
+        .setAliases(aliasText)
+        .setStampedAt(stamped == Long.MIN_VALUE ? null : stamped)
         .build();
   }
 }

@@ -43,6 +43,9 @@ public final class DecodeSplitter
       return;
     }
     CustomerEvent event = record.right();
+    // Only the job sets these (identity resolution); JSON input cannot, Avro input could.
+    event.setCustomerKey(null);
+    event.setShadowOf(null);
     if (event.getEventType().startsWith(IdentityEvents.RESERVED_PREFIX)) {
       // The job's own event types carry state between its operators: input may not forge them.
       rejected.inc();

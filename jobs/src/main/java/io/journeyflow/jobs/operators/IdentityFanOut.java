@@ -25,7 +25,6 @@ public final class IdentityFanOut
 
   @Override
   public void flatMap(CustomerEvent event, Collector<Tuple2<String, CustomerEvent>> out) {
-    event.setCustomerKey(null);
     for (Identifier id : types.of(event.getIdentities())) {
       out.collect(Tuple2.of(id.toString(), event));
     }

@@ -12,7 +12,9 @@ import io.journeyflow.schema.internal.IdentityNodeState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -57,6 +59,8 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
 
   /** Loop records are delivered in place, at once ({@link LocalLoop}): no loop topic. */
   private boolean inPlace;
+  /** How long an absorbed customer's partial rule matches may wait: the longest rule window. */
+  private Duration partialMatchWindow = Duration.ZERO;
 
   private transient IdentityProtocol protocol;
   private transient ValueState<IdentityNodeState> state;
@@ -85,13 +89,24 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
     return this;
   }
 
+  /**
+   * Lets the partial rule matches of an absorbed customer complete with the events of the
+   * customer that absorbed it: for {@code window} after the absorbed customer's last event,
+   * every event of the survivor is also sent, as a copy marked {@code shadowOf}, to the absorbed
+   * customer, whose journey forwards the matches it completes to the survivor.
+   */
+  public IdentityFunction withPartialMatchWindow(Duration window) {
+    this.partialMatchWindow = window;
+    return this;
+  }
+
   OutputTag<IdentityMessage> messages() {
     return messages;
   }
 
   @Override
   public void open(OpenContext openContext) {
-    protocol = new IdentityProtocol(types);
+    protocol = new IdentityProtocol(types, partialMatchWindow);
     state = getRuntimeContext().getState(
         new ValueStateDescriptor<>(NODE, new AvroTypeInfo<>(IdentityNodeState.class)));
     pending = getRuntimeContext().getMapState(new MapStateDescriptor<>(PENDING, Types.LONG,
@@ -146,12 +161,25 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
       forget(self, node, customer, ctx);
       return;
     }
-    Effects effects = new Effects(ctx, event.getEventId(), event.getOccurredAt().toEpochMilli());
-    Identifier customer = protocol.observe(self, node, ids, effects);
+    long ts = event.getOccurredAt().toEpochMilli();
+    Effects effects = new Effects(ctx, event.getEventId(), ts);
+    Identifier customer = protocol.observe(self, node, ids, ts, effects);
+    boolean stamps = ids.get(0).equals(self);
+    if (stamps) {
+      protocol.stamped(node, ts);
+    }
     save(node);
     settleLater(self, node, ctx);
-    if (ids.get(0).equals(self)) {
+    if (stamps) {
       event.setCustomerKey(customer.key());
+      if (!late) {
+        for (Identifier alias : protocol.aliasesAt(node, ts)) {
+          // A copy for each customer this one absorbed, so that their partial rule matches
+          // can complete with it (their journeys forward the matches to this customer).
+          out.collect(CustomerEvent.newBuilder(event).setCustomerKey(alias.key())
+              .setShadowOf(customer.key()).build());
+        }
+      }
       out.collect(event);
     }
     for (CustomerEvent merged : effects.journeyEvents) {
@@ -187,7 +215,8 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
     IdentityNode node = IdentityNode.of(self, state.value());
     Effects effects = new Effects(ctx, null, Math.max(0, next));
     protocol.receive(self, node, Identifier.parse(message.getFrom()),
-        Identifier.parse(message.getLabel()), effects);
+        Identifier.parse(message.getLabel()), aliases(message.getAliases()), Math.max(0, next),
+        effects);
     save(node);
     settleLater(self, node, ctx);
     for (CustomerEvent merged : effects.journeyEvents) {
@@ -254,6 +283,15 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
     }
   }
 
+  private static Map<Identifier, Long> aliases(Map<String, Long> text) {
+    if (text.isEmpty()) {
+      return Map.of();
+    }
+    Map<Identifier, Long> aliases = new HashMap<>();
+    text.forEach((a, until) -> aliases.put(Identifier.parse(a), until));
+    return aliases;
+  }
+
   /** Checks a contested weak identifier once labels had time to stop moving. */
   private void settleLater(Identifier self, IdentityNode node, Context ctx) {
     if (inPlace && contested(types, self, node)) {
@@ -298,10 +336,13 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
     }
 
     @Override
-    public void send(Identifier to, Identifier from, Identifier label) {
+    public void send(Identifier to, Identifier from, Identifier label,
+        Map<Identifier, Long> aliases) {
       messageCount.inc();
-      ctx.output(messages,
-          new IdentityMessage(to.toString(), from.toString(), label.toString(), null, false));
+      Map<String, Long> aliasText = new HashMap<>();
+      aliases.forEach((a, until) -> aliasText.put(a.toString(), until));
+      ctx.output(messages, new IdentityMessage(to.toString(), from.toString(), label.toString(),
+          null, false, aliasText));
     }
 
     @Override

@@ -290,11 +290,23 @@ public final class JourneyFunction
       Collector<Action> out) throws Exception {
     if (input.isLeft()) {
       CustomerEvent event = input.left();
+      if (event.getShadowOf() != null) {
+        return; // a copy for the rules of a customer absorbed by shadowOf: not this one's event
+      }
       buffer(pendingEvents, event, event.getOccurredAt().toEpochMilli(), ctx.timerService());
     } else {
       RuleMatch match = input.right();
+      if (shadowsOnly(match)) {
+        return; // the customer the copies belong to matched the same events itself
+      }
       buffer(pendingMatches, match, match.getMatchedAt().toEpochMilli(), ctx.timerService());
     }
+  }
+
+  /** A match made only of copies of another customer's events (identity resolution). */
+  private static boolean shadowsOnly(RuleMatch match) {
+    return !match.getEvents().isEmpty()
+        && match.getEvents().stream().allMatch(e -> e.getEvent().getShadowOf() != null);
   }
 
   /**
@@ -638,7 +650,7 @@ public final class JourneyFunction
         .setAttributions(waitingOutcomes)
         .build();
     ctx.output(transfers,
-        new IdentityMessage(survivor, customerId, survivor, transfer.toByteBuffer(), false));
+        handOver(survivor, customerId, transfer));
     recent.clear();
     recentCount.clear();
     profile.clear();
@@ -657,6 +669,13 @@ public final class JourneyFunction
     analyticsDue.clear(); // its timer finds nothing due here
     LOG.info("Handed the journey state of customer {} over to the customer that absorbed it",
         LogSafe.customer(customerId));
+  }
+
+  /** A hand-over through the identity loop, to the identity node of the survivor. */
+  private static IdentityMessage handOver(String survivor, String customerId,
+      JourneyTransfer transfer) throws java.io.IOException {
+    return new IdentityMessage(survivor, customerId, survivor, transfer.toByteBuffer(), false,
+        Map.of());
   }
 
   /**
@@ -807,7 +826,7 @@ public final class JourneyFunction
         .setMatches(matches == null ? List.of() : matches)
         .build();
     ctx.output(transfers,
-        new IdentityMessage(survivor, customerId, survivor, transfer.toByteBuffer(), false));
+        handOver(survivor, customerId, transfer));
   }
 
   /**

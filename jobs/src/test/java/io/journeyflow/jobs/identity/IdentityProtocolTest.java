@@ -83,6 +83,42 @@ class IdentityProtocolTest {
   }
 
   @Test
+  void aCustomerWithEventsIsAnAliasOfItsSurvivorOnEveryIdentifierForAWindow() {
+    long window = 3_600_000;
+    Random random = new Random(SEED + 23);
+    for (int round = 0; round < 50; round++) {
+      Network net = new Network(random, false, java.time.Duration.ofMillis(window));
+      net.event(TYPES.of(Map.of("deviceId", "d1")), 0); // a web visitor with an event
+      net.drain();
+      net.event(TYPES.of(Map.of("deviceId", "d2")), 0);
+      net.drain();
+      net.event(TYPES.of(Map.of("email", "e2", "deviceId", "d2")), 5); // d2 absorbed by e2
+      net.drain();
+      // A login names the account, the visitor, the email (with d2) and a new phone.
+      net.event(TYPES.of(Map.of("accountId", "A1", "deviceId", "d1", "email", "e2",
+          "phone", "p1")), 10);
+      net.drain();
+      net.event(TYPES.of(Map.of("accountId", "A2", "deviceId", "d1")), 20); // shared device
+      net.drain();
+
+      for (String node : List.of("accountId:A1", "deviceId:d1", "deviceId:d2", "email:e2",
+          "phone:p1")) {
+        // Customers that had events are aliases everywhere in the group, chains included;
+        // the phone never named a customer with events, so it is none.
+        assertThat(net.aliasesAt(node, 10)).as("round %d, %s", round, node)
+            .containsExactly("email:e2", "deviceId:d1", "deviceId:d2");
+        // For a window (rounded up by an eighth) after the alias's last event, then no more.
+        assertThat(net.aliasesAt(node, 5 + window)).as("round %d, %s", round, node)
+            .contains("email:e2");
+        assertThat(net.aliasesAt(node, 5 + window + window / 8 + 1))
+            .as("round %d, %s", round, node).isEmpty();
+      }
+      // Aliases never cross a refused link.
+      assertThat(net.aliasesAt("accountId:A2", 20)).isEmpty();
+    }
+  }
+
+  @Test
   void withConflictsInAnyOrderNoTwoStrongComponentsEverShareALabel() {
     Random random = new Random(SEED + 3);
     for (int round = 0; round < 200; round++) {
@@ -153,13 +189,18 @@ class IdentityProtocolTest {
     final Map<Identifier, Identifier> merges = new LinkedHashMap<>();
     final List<String> conflicts = new ArrayList<>();
     final List<Runnable> pending = new ArrayList<>();
-    final IdentityProtocol protocol = new IdentityProtocol(TYPES);
+    final IdentityProtocol protocol;
     final Random random;
     final boolean shuffleObservations;
 
     Network(Random random, boolean shuffleObservations) {
+      this(random, shuffleObservations, java.time.Duration.ZERO);
+    }
+
+    Network(Random random, boolean shuffleObservations, java.time.Duration window) {
       this.random = random;
       this.shuffleObservations = shuffleObservations;
+      this.protocol = new IdentityProtocol(TYPES, window);
     }
 
     IdentityNode node(Identifier id) {
@@ -168,8 +209,18 @@ class IdentityProtocolTest {
 
     /** Observes the event at each of its identifiers' nodes, at once or queued. */
     void event(List<Identifier> ids) {
+      event(ids, 0);
+    }
+
+    /** At event time {@code at}; its best identifier's node stamps it, as in the job. */
+    void event(List<Identifier> ids, long at) {
       for (Identifier id : ids) {
-        Runnable observe = () -> protocol.observe(id, node(id), ids, this);
+        Runnable observe = () -> {
+          protocol.observe(id, node(id), ids, at, this);
+          if (id.equals(ids.get(0))) {
+            protocol.stamped(node(id), at);
+          }
+        };
         if (shuffleObservations) {
           pending.add(observe);
         } else {
@@ -192,13 +243,20 @@ class IdentityProtocolTest {
       }
     }
 
+    List<String> aliasesAt(String node, long at) {
+      return protocol.aliasesAt(nodes.get(Identifier.parse(node)), at).stream()
+          .map(Identifier::toString).toList();
+    }
+
     String label(String type, String value) {
       return nodes.get(new Identifier(type, value)).label.key();
     }
 
     @Override
-    public void send(Identifier to, Identifier from, Identifier label) {
-      pending.add(() -> protocol.receive(to, node(to), from, label, this));
+    public void send(Identifier to, Identifier from, Identifier label,
+        Map<Identifier, Long> aliases) {
+      Map<Identifier, Long> sent = Map.copyOf(aliases);
+      pending.add(() -> protocol.receive(to, node(to), from, label, sent, 0, this));
     }
 
     @Override

@@ -401,6 +401,40 @@ class JourneyFunctionTest {
     }
   }
 
+  @Test
+  void copiesOfTheSurvivorsEventsOnlyCompleteWhatTheAbsorbedCustomerBegan() throws Exception {
+    try (var h = handOverHarness()) {
+      h.open();
+      h.feedEvent(new StreamRecord<>(IdentityEvents.merged("c1", "customerId:c2", millis(10)),
+          millis(10)));
+      h.processBothWatermarks(new Watermark(millis(10)));
+      // A copy of c2's event, evaluated under c1 for c1's partial matches: not c1's event.
+      CustomerEvent copy = event("s1", "issue.opened", "c1", 20, "case-1");
+      copy.setCustomerKey("c1");
+      copy.setShadowOf("c2");
+      h.feedEvent(new StreamRecord<>(copy, millis(20)));
+      // Made of copies only: c2 matched the same events itself.
+      h.feedMatch(new StreamRecord<>(match(copy), millis(20)));
+      // Begun with c1's own event, completed with a copy: c2 decides it.
+      CustomerEvent own = event("o1", "issue.opened", "c1", 5, "case-2");
+      RuleMatch mixed = RuleMatch.newBuilder(match(copy))
+          .setEvents(List.of(new MatchedEvent("raised", own), new MatchedEvent("raised", copy)))
+          .build();
+      h.feedMatch(new StreamRecord<>(mixed, millis(20)));
+      h.processBothWatermarks(new Watermark(millis(20)));
+
+      assertThat(h.extractOutputValues()).isEmpty();
+      assertThat(sideOutput(h, TRANSFERS)).singleElement().satisfies(m -> {
+        var forwarded = io.journeyflow.schema.internal.JourneyTransfer.fromByteBuffer(
+            m.getTransfer());
+        assertThat(forwarded.getRecentEvents()).isEmpty();
+        assertThat(forwarded.getMatches()).singleElement()
+            .satisfies(f -> assertThat(f.getEvents()).extracting(e -> e.getEvent().getEventId())
+                .containsExactly("o1", "s1"));
+      });
+    }
+  }
+
   private static final RuleSet PROMO =
       TestRules.of(
           """

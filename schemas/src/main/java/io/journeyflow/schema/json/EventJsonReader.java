@@ -27,13 +27,13 @@ final class EventJsonReader {
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
 
-  /** The field the job sets itself (identity resolution); an input that sets it is refused. */
-  static final String JOB_FIELD = "customerKey";
+  /** The fields the job sets itself (identity resolution); an input that sets one is refused. */
+  static final List<String> JOB_FIELDS = List.of("customerKey", "shadowOf");
 
   /** Top-level field names, in schema order, so messages list them as documented. */
   static final List<String> FIELDS =
       CustomerEvent.getClassSchema().getFields().stream().map(Schema.Field::name)
-          .filter(name -> !name.equals(JOB_FIELD)).toList();
+          .filter(name -> !JOB_FIELDS.contains(name)).toList();
 
   private EventJsonReader() {}
 

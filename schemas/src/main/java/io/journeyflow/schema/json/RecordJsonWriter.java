@@ -56,7 +56,7 @@ final class RecordJsonWriter {
         IndexedRecord record = (IndexedRecord) value;
         g.writeStartObject();
         for (Schema.Field field : schema.getFields()) {
-          if (record.get(field.pos()) == null && EventJsonReader.JOB_FIELD.equals(field.name())
+          if (record.get(field.pos()) == null && EventJsonReader.JOB_FIELDS.contains(field.name())
               && schema.getName().equals("CustomerEvent")) {
             continue; // set by the job only: an event's JSON form has it only when it is set
           }
