@@ -198,7 +198,12 @@ class ContractJsonTest {
             "unknown field 'entityID' (did you mean 'entityId'?)"),
         Arguments.of("customerId", "'entityId':'inv-7',", "'entityId':'inv-7','customerId':1,",
             "unknown field 'customerId' (an event has eventId, eventType, source, channel,"
-                + " occurredAt, identities, entityId, attributes)"));
+                + " occurredAt, identities, entityId, attributes)"),
+        // Fields only the job sets (identity resolution): input may not forge them.
+        Arguments.of("customerKey", "'entityId':'inv-7',", "'entityId':'inv-7','customerKey':'x',",
+            "unknown field 'customerKey'"),
+        Arguments.of("shadowOf", "'entityId':'inv-7',", "'entityId':'inv-7','shadowOf':'x',",
+            "unknown field 'shadowOf'"));
   }
 
   @ParameterizedTest(name = "{0}: {3}")
