@@ -103,6 +103,12 @@ public final class KafkaJobs {
    */
   public static JobClient start(Configuration conf, RuleSet rules, Path checkpoints,
       String savepoint) throws Exception {
+    return start(conf, rules, checkpoints, savepoint, 2);
+  }
+
+  /** As {@link #start(Configuration, RuleSet, Path, String)}, at another parallelism. */
+  public static JobClient start(Configuration conf, RuleSet rules, Path checkpoints,
+      String savepoint, int parallelism) throws Exception {
     Configuration flink = new Configuration();
     flink.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
     flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
@@ -115,7 +121,7 @@ public final class KafkaJobs {
       flink.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
     }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-    env.setParallelism(2);
+    env.setParallelism(parallelism);
     new JourneyflowJob(conf, rules, new KafkaJobIO(conf)).build(env);
     return env.executeAsync("it");
   }
