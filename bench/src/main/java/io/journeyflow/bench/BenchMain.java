@@ -56,6 +56,18 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--out-of-orderness", description = "Watermark bound of the job")
   Duration outOfOrderness;
 
+  @Option(names = "--watermark-interval",
+      description = "How often sources emit watermarks (default PT0.2S, Flink's default)")
+  Duration watermarkInterval;
+
+  @Option(names = "--buffer-timeout",
+      description = "How long a network buffer may wait to fill (default PT0.1S, Flink's)")
+  Duration bufferTimeout;
+
+  @Option(names = "--latency-rate",
+      description = "Events/s of the latency run (default: 70% of the full job's maximum)")
+  Long latencyRate;
+
   @Option(names = "--parallelism", description = "Job parallelism (default 2)")
   Integer parallelism;
 
@@ -95,15 +107,19 @@ public final class BenchMain implements Callable<Integer> {
       case "quick" -> new BenchSettings("quick", List.of(10_000), List.of(1, 5, 20), List.of(5),
           100_000, Duration.ofSeconds(12), 5, Duration.ofSeconds(12), Duration.ofSeconds(3),
           Duration.ofSeconds(5), Duration.ofSeconds(2), 2, "512m", true, 42, 1.0, 0.02, null,
-          out, null, List.of(), List.of());
+          out, null, List.of(), List.of(), Duration.ofMillis(200),
+          Duration.ofMillis(100), 0);
       case "full" -> new BenchSettings("full", List.of(10_000, 100_000, 1_000_000),
           List.of(1, 5, 20, 50), List.of(1, 5, 20), 3_000_000, Duration.ofMinutes(5), 20,
           Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(10),
-          Duration.ofSeconds(2), 2, "1g", true, 42, 1.0, 0.02, null, out, null, List.of(), List.of());
+          Duration.ofSeconds(2), 2, "1g", true, 42, 1.0, 0.02, null, out, null, List.of(), List.of(),
+          Duration.ofMillis(200),
+          Duration.ofMillis(100), 0);
       case "smoke" -> new BenchSettings("smoke", List.of(2_000), List.of(1), List.of(1), 3_000,
           Duration.ofSeconds(20), 1, Duration.ofMillis(1500), Duration.ofMillis(500),
           Duration.ofMillis(500), Duration.ofMillis(500), 1, "128m", false, 42, 1.0, 0.05, null,
-          out, null, List.of(), List.of());
+          out, null, List.of(), List.of(), Duration.ofMillis(200),
+          Duration.ofMillis(100), 0);
       default -> throw new CommandLine.ParameterException(
           new CommandLine(new BenchMain()), "unknown profile '" + name + "': quick, full, smoke");
     };
@@ -136,7 +152,10 @@ public final class BenchMain implements Callable<Integer> {
         eventsFile,
         fastRules != null ? fastRules.stream().filter(n -> n > 0).toList() : p.fastRules(),
         identityRules != null ? identityRules.stream().filter(n -> n > 0).toList()
-            : p.identityRules());
+            : p.identityRules(),
+        watermarkInterval != null ? watermarkInterval : p.watermarkInterval(),
+        bufferTimeout != null ? bufferTimeout : p.bufferTimeout(),
+        latencyRate != null ? latencyRate : p.latencyRate());
   }
 
   @Override

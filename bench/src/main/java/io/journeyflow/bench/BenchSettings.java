@@ -33,6 +33,12 @@ import java.util.List;
  * @param identityRules the rule counts of the full job with identity resolution on
  *     (journeyflow.identity.resolution); its loop source never ends, so these rows always run
  *     to the time limit
+ * @param watermarkInterval how often sources emit watermarks (Flink's
+ *     pipeline.auto-watermark-interval): with the out-of-orderness bound, the floor of the
+ *     event-to-action latency
+ * @param bufferTimeout how long a network buffer may wait to fill before it is sent (Flink's
+ *     execution.buffer-timeout.interval): added to the latency at each exchange
+ * @param latencyRate events/s of the latency run; 0: 70% of the full job's measured maximum
  */
 public record BenchSettings(
     String profile,
@@ -56,7 +62,10 @@ public record BenchSettings(
     Path outDir,
     Path eventsFile,
     List<Integer> fastRules,
-    List<Integer> identityRules) {
+    List<Integer> identityRules,
+    Duration watermarkInterval,
+    Duration bufferTimeout,
+    long latencyRate) {
 
   public BenchSettings {
     customers = List.copyOf(customers);

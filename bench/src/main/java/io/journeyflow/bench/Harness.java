@@ -32,6 +32,8 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
@@ -235,6 +237,8 @@ public final class Harness implements AutoCloseable {
     conf.set(JobOptions.TRANSACTIONAL_ID_PREFIX, "bench-" + run);
     conf.set(JobOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(10));
     conf.set(JobOptions.OUT_OF_ORDERNESS, settings.outOfOrderness());
+    conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, settings.watermarkInterval());
+    conf.set(ExecutionOptions.BUFFER_TIMEOUT, settings.bufferTimeout());
     conf.set(JobOptions.IDLENESS, Duration.ofSeconds(5));
     createTopics(1, run + "-actions", run + "-suppressions", run + "-dead-letters",
         run + "-decisions", run + "-erasures", run + "-events-out", run + "-journey-metrics",
@@ -456,12 +460,15 @@ public final class Harness implements AutoCloseable {
 
   private void runLatency(Report report, int n, int customers, RuleSet storyRules)
       throws Exception {
-    Map<String, Object> max = report.findThroughput("full", n, customers);
-    if (max == null) {
-      log.println("latency: no full-job throughput at " + n + " rules to take 70% of; skipped");
-      return;
+    long target = settings.latencyRate();
+    if (target <= 0) {
+      Map<String, Object> max = report.findThroughput("full", n, customers);
+      if (max == null) {
+        log.println("latency: no full-job throughput at " + n + " rules to take 70% of; skipped");
+        return;
+      }
+      target = Math.max(100, Math.round(0.7 * ((Number) max.get("eventsPerSecond")).longValue()));
     }
-    long target = Math.max(100, Math.round(0.7 * ((Number) max.get("eventsPerSecond")).longValue()));
     String run = "r" + (++runs) + "-latency-" + n;
     String topic = run + "-events";
     createTopics(INPUT_PARTITIONS, topic);
@@ -477,7 +484,7 @@ public final class Harness implements AutoCloseable {
       }
       Thread.sleep(100);
     }
-    log.printf("%s: full job, %d rule(s), %,d customers, %,d events/s (70%% of max) for %d s"
+    log.printf("%s: full job, %d rule(s), %,d customers, %,d events/s for %d s"
             + " ...%n", run, n, customers, target, settings.latencyTime().toSeconds());
     EventGenerator generator =
         new EventGenerator(settings.seed() + 1, customers, settings.zipfExponent(),
@@ -534,6 +541,8 @@ public final class Harness implements AutoCloseable {
     r.put("producedEventsPerSecond", Math.round(produced));
     r.put("measuredSeconds", settings.latencyTime().toSeconds());
     r.put("outOfOrdernessMillis", settings.outOfOrderness().toMillis());
+    r.put("watermarkIntervalMillis", settings.watermarkInterval().toMillis());
+    r.put("bufferTimeoutMillis", settings.bufferTimeout().toMillis());
     r.put("checkpointIntervalMillis", settings.checkpointInterval().toMillis());
     r.put("readUncommitted", percentiles(uncommitted));
     r.put("readCommitted", percentiles(committed));

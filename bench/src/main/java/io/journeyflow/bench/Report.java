@@ -170,6 +170,8 @@ public final class Report {
     s.put("latencySeconds", settings.latencyTime().toSeconds());
     s.put("checkpointIntervalMillis", settings.checkpointInterval().toMillis());
     s.put("outOfOrdernessMillis", settings.outOfOrderness().toMillis());
+    s.put("watermarkIntervalMillis", settings.watermarkInterval().toMillis());
+    s.put("bufferTimeoutMillis", settings.bufferTimeout().toMillis());
     s.put("parallelism", settings.parallelism());
     s.put("managedMemory", settings.managedMemory());
     s.put("seed", settings.seed());

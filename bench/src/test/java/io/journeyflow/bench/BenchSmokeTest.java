@@ -28,7 +28,8 @@ class BenchSmokeTest {
         p.naiveRules(), p.events(), p.maxRunTime(), p.latencyRules(), p.latencyTime(),
         p.latencyWarmup(), p.checkpointInterval(), p.outOfOrderness(), p.parallelism(),
         p.managedMemory(), false, p.seed(), p.zipfExponent(), p.storyShare(), null,
-        p.outDir(), events, p.fastRules(), p.identityRules());
+        p.outDir(), events, p.fastRules(), p.identityRules(), p.watermarkInterval(),
+        p.bufferTimeout(), p.latencyRate());
 
     Report report;
     try (Harness harness = new Harness(settings, new PrintStream(System.err, true))) {
