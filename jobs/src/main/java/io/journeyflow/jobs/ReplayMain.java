@@ -77,6 +77,11 @@ public final class ReplayMain implements Callable<Integer> {
     if (conf.get(JobOptions.IDENTITY_RESOLUTION)) {
       // No loop topic: the identity graph and the journeys deliver their loop records in place,
       // which reaches every key only at parallelism 1 (and keeps the replay deterministic).
+      if (conf.contains(CoreOptions.DEFAULT_PARALLELISM)
+          && conf.get(CoreOptions.DEFAULT_PARALLELISM) != 1) {
+        System.err.println("replay with identity resolution runs at parallelism 1, not "
+            + conf.get(CoreOptions.DEFAULT_PARALLELISM) + " (docs/identity.md, Replay)");
+      }
       conf.set(CoreOptions.DEFAULT_PARALLELISM, 1);
     } else if (!conf.contains(CoreOptions.DEFAULT_PARALLELISM)) {
       conf.set(CoreOptions.DEFAULT_PARALLELISM, 2);
