@@ -23,7 +23,8 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--customers", split = ",", description = "Customer counts M, e.g. 10000,100000")
   List<Integer> customers;
 
-  @Option(names = "--rules", split = ",", description = "Rule counts N of the full job, e.g. 1,5,20")
+  @Option(names = "--rules", split = ",",
+      description = "Rule counts N of the full job, e.g. 1,5,20")
   List<Integer> rules;
 
   @Option(names = "--naive-rules", split = ",",
@@ -41,7 +42,8 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--events", description = "Events per data set")
   Long events;
 
-  @Option(names = "--duration", description = "Time limit of one throughput run (ISO-8601, e.g. PT30S)")
+  @Option(names = "--duration",
+      description = "Time limit of one throughput run (ISO-8601, e.g. PT30S)")
   Duration duration;
 
   @Option(names = "--latency-rules", description = "Rule count of the latency run (0: none)")
@@ -71,13 +73,15 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--parallelism", description = "Job parallelism (default 2)")
   Integer parallelism;
 
-  @Option(names = "--managed-memory", description = "Flink managed memory for RocksDB (default 512m)")
+  @Option(names = "--managed-memory",
+      description = "Flink managed memory for RocksDB (default 512m)")
   String managedMemory;
 
   @Option(names = "--seed", defaultValue = "42", description = "Generator seed")
   long seed;
 
-  @Option(names = "--zipf", defaultValue = "1.0", description = "Zipf exponent of customer activity")
+  @Option(names = "--zipf", defaultValue = "1.0",
+      description = "Zipf exponent of customer activity")
   double zipf;
 
   @Option(names = "--story-share", defaultValue = "0.02",
@@ -112,8 +116,8 @@ public final class BenchMain implements Callable<Integer> {
       case "full" -> new BenchSettings("full", List.of(10_000, 100_000, 1_000_000),
           List.of(1, 5, 20, 50), List.of(1, 5, 20), 3_000_000, Duration.ofMinutes(5), 20,
           Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(10),
-          Duration.ofSeconds(2), 2, "1g", true, 42, 1.0, 0.02, null, out, null, List.of(), List.of(),
-          Duration.ofMillis(200),
+          Duration.ofSeconds(2), 2, "1g", true, 42, 1.0, 0.02, null, out, null, List.of(),
+          List.of(), Duration.ofMillis(200),
           Duration.ofMillis(100), 0);
       case "smoke" -> new BenchSettings("smoke", List.of(2_000), List.of(1), List.of(1), 3_000,
           Duration.ofSeconds(20), 1, Duration.ofMillis(1500), Duration.ofMillis(500),

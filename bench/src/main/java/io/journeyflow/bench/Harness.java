@@ -437,7 +437,8 @@ public final class Harness implements AutoCloseable {
       int customers, Report report) {
     long completed = s == null ? 0 : s.getCounts().getNumberOfCompletedCheckpoints();
     r.put("checkpoints", completed);
-    CompletedCheckpointStats last = s == null ? null : s.getHistory().getLatestCompletedCheckpoint();
+    CompletedCheckpointStats last =
+        s == null ? null : s.getHistory().getLatestCompletedCheckpoint();
     if (last == null) {
       r.put("checkpointAvgMillis", null);
       r.put("checkpointMaxMillis", null);

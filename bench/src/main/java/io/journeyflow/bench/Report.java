@@ -118,7 +118,8 @@ public final class Report {
         m.put("layout", layout);
         m.put("customers", customers);
         m.put("ruleCounts", points.stream().map(p -> (int) p[0]).toList());
-        m.put("cpuMicrosPerEventPerRule", points.size() < 2 ? null : Harness.round(slope(points), 2));
+        m.put("cpuMicrosPerEventPerRule",
+            points.size() < 2 ? null : Harness.round(slope(points), 2));
         Map<String, Object> base = findThroughput("baseline", 0, customers);
         m.put("baselineCpuMicrosPerEvent", base == null ? null : base.get("cpuMicrosPerEvent"));
         if (!points.isEmpty()) {
@@ -191,7 +192,8 @@ public final class Report {
     Files.createDirectories(settings.outDir());
     String stem = FILE_TIME.format(started);
     Path json = settings.outDir().resolve(stem + ".json");
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), toMap());
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValue(json.toFile(), toMap());
     Files.writeString(settings.outDir().resolve(stem + ".md"), markdown(), StandardCharsets.UTF_8);
     return json;
   }
@@ -235,7 +237,8 @@ public final class Report {
         Map<String, Object> u = (Map<String, Object>) l.get("readUncommitted");
         @SuppressWarnings("unchecked")
         Map<String, Object> c = (Map<String, Object>) l.get("readCommitted");
-        md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s (%s) | %s/%s/%s | %s/%s/%s | %s / %s |%n",
+        md.append(String.format(Locale.ROOT,
+            "| %s | %s | %s | %s (%s) | %s/%s/%s | %s/%s/%s | %s / %s |%n",
             l.get("layout"), l.get("rules"), num(l.get("customers")),
             num(l.get("producedEventsPerSecond")), num(l.get("targetEventsPerSecond")),
             dash(u.get("p50Millis")), dash(u.get("p99Millis")), dash(u.get("p999Millis")),

@@ -57,8 +57,8 @@ import org.apache.flink.util.OutputTag;
  * The one graph builder: source -> decode -> customer key -> late/duplicate filter -> rule
  * evaluation -> decisions (actions, suppression signals) -> sinks, with every rejected input on
  * the dead-letter sink. Policy updates from a control topic are checked by one keyed gate and
- * broadcast to the decisions. Sources and sinks come from a {@link JobIO}, so tests and replay reuse
- * exactly this graph.
+ * broadcast to the decisions. Sources and sinks come from a {@link JobIO}, so tests and replay
+ * reuse exactly this graph.
  */
 public final class JourneyflowJob {
 

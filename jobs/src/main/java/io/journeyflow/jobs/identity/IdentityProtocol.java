@@ -25,7 +25,8 @@ import java.util.TreeSet;
  *
  * <p>A node whose label is itself may be a customer in use: when it takes another label, it
  * reports that it was absorbed, exactly once. Some such customers never had an event (two new
- * identifiers linked at once); a consumer merging an empty customer does nothing. An event is resolved by its best identifier's node with what that node knows: the first event
+ * identifiers linked at once); a consumer merging an empty customer does nothing. An event is
+ * resolved by its best identifier's node with what that node knows: the first event
  * that ties a new weak identifier to a known customer may still land on the new one, which is
  * then absorbed like any other.
  */
@@ -126,7 +127,7 @@ public final class IdentityProtocol {
     return live;
   }
 
-  /** A label {@code label} and the {@code aliases} that go with it sent by neighbour {@code from}. */
+  /** A label and the aliases that go with it, sent by neighbour {@code from}. */
   public void receive(Identifier self, IdentityNode node, Identifier from, Identifier label,
       Map<Identifier, Long> aliases, long at, Effects out) {
     prune(node, at);

@@ -34,10 +34,11 @@ import org.apache.flink.util.OutputTag;
  * One node of the identity graph per identifier key ({@link IdentityProtocol}): input 1 is each
  * event once per identifier it carries, input 2 the labels other nodes sent through the loop
  * topic. The node of an event's best identifier stamps the event with its customer and passes
- * it on; labels to send go to the loop, absorbed customers and refused links to their topics. Events wait
- * for the watermark and are observed in event-time order per identifier, so a link applies to
- * what happened after it whatever the arrival order. A weak identifier that heard two customers
- * is reported once labels had {@code settle} to stop moving.
+ * it on (and copies to the customers it absorbed whose partial matches may still complete);
+ * labels to send go to the loop, absorbed customers and refused links to their topics. Events
+ * wait for the watermark and are observed in event-time order per identifier, so a link applies
+ * to what happened after it whatever the arrival order. A weak identifier that heard two
+ * customers is reported once labels had {@code settle} to stop moving.
  */
 public final class IdentityFunction extends KeyedCoProcessFunction<
     String, Tuple2<String, CustomerEvent>, IdentityMessage, CustomerEvent> {

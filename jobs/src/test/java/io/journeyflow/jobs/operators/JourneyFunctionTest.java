@@ -45,7 +45,8 @@ class JourneyFunctionTest {
       new OutputTag<>("decisions", new AvroTypeInfo<>(Decision.class));
   private static final Policies POLICIES = defaultPolicies();
   static final OutputTag<io.journeyflow.schema.internal.JourneyFact> FACTS =
-      new OutputTag<>("facts", new AvroTypeInfo<>(io.journeyflow.schema.internal.JourneyFact.class));
+      new OutputTag<>("facts",
+          new AvroTypeInfo<>(io.journeyflow.schema.internal.JourneyFact.class));
   private static final OutputTag<ErasureConfirmation> ERASURES =
       new OutputTag<>("erasures", new AvroTypeInfo<>(ErasureConfirmation.class));
 
@@ -88,7 +89,8 @@ class JourneyFunctionTest {
     return harness(RULES, maxRecent, backend);
   }
 
-  private static JourneyHarness harness(RuleSet rules, int maxRecent, StateBackend backend) throws Exception {
+  private static JourneyHarness harness(RuleSet rules, int maxRecent, StateBackend backend)
+      throws Exception {
     var harness =
         new JourneyHarness(
             new JourneyFunction(
