@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -70,6 +71,10 @@ public final class BenchMain implements Callable<Integer> {
       description = "Events/s of the latency run (default: 70% of the full job's maximum)")
   Long latencyRate;
 
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "A Flink or Journeyflow option for every run, baseline included (repeatable)")
+  Map<String, String> extraConfig;
+
   @Option(names = "--parallelism", description = "Job parallelism (default 2)")
   Integer parallelism;
 
@@ -112,18 +117,18 @@ public final class BenchMain implements Callable<Integer> {
           100_000, Duration.ofSeconds(12), 5, Duration.ofSeconds(12), Duration.ofSeconds(3),
           Duration.ofSeconds(5), Duration.ofSeconds(2), 2, "512m", true, 42, 1.0, 0.02, null,
           out, null, List.of(), List.of(), Duration.ofMillis(200),
-          Duration.ofMillis(100), 0);
+          Duration.ofMillis(100), 0, Map.of());
       case "full" -> new BenchSettings("full", List.of(10_000, 100_000, 1_000_000),
           List.of(1, 5, 20, 50), List.of(1, 5, 20), 3_000_000, Duration.ofMinutes(5), 20,
           Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(10),
           Duration.ofSeconds(2), 2, "1g", true, 42, 1.0, 0.02, null, out, null, List.of(),
           List.of(), Duration.ofMillis(200),
-          Duration.ofMillis(100), 0);
+          Duration.ofMillis(100), 0, Map.of());
       case "smoke" -> new BenchSettings("smoke", List.of(2_000), List.of(1), List.of(1), 3_000,
           Duration.ofSeconds(20), 1, Duration.ofMillis(1500), Duration.ofMillis(500),
           Duration.ofMillis(500), Duration.ofMillis(500), 1, "128m", false, 42, 1.0, 0.05, null,
           out, null, List.of(), List.of(), Duration.ofMillis(200),
-          Duration.ofMillis(100), 0);
+          Duration.ofMillis(100), 0, Map.of());
       default -> throw new CommandLine.ParameterException(
           new CommandLine(new BenchMain()), "unknown profile '" + name + "': quick, full, smoke");
     };
@@ -159,7 +164,8 @@ public final class BenchMain implements Callable<Integer> {
             : p.identityRules(),
         watermarkInterval != null ? watermarkInterval : p.watermarkInterval(),
         bufferTimeout != null ? bufferTimeout : p.bufferTimeout(),
-        latencyRate != null ? latencyRate : p.latencyRate());
+        latencyRate != null ? latencyRate : p.latencyRate(),
+        extraConfig != null ? extraConfig : p.extraConfig());
   }
 
   @Override

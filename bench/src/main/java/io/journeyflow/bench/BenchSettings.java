@@ -39,6 +39,8 @@ import java.util.List;
  * @param bufferTimeout how long a network buffer may wait to fill before it is sent (Flink's
  *     execution.buffer-timeout.interval): added to the latency at each exchange
  * @param latencyRate events/s of the latency run; 0: 70% of the full job's measured maximum
+ * @param extraConfig Flink or Journeyflow options for every run, the baseline's included
+ *     (e.g. pipeline.object-reuse), to measure a setting against the same baseline
  */
 public record BenchSettings(
     String profile,
@@ -65,7 +67,8 @@ public record BenchSettings(
     List<Integer> identityRules,
     Duration watermarkInterval,
     Duration bufferTimeout,
-    long latencyRate) {
+    long latencyRate,
+    java.util.Map<String, String> extraConfig) {
 
   public BenchSettings {
     customers = List.copyOf(customers);
@@ -73,6 +76,7 @@ public record BenchSettings(
     naiveRules = List.copyOf(naiveRules);
     fastRules = List.copyOf(fastRules);
     identityRules = List.copyOf(identityRules);
+    extraConfig = java.util.Map.copyOf(extraConfig);
     if (customers.isEmpty()) {
       throw new IllegalArgumentException("at least one customer count");
     }

@@ -240,6 +240,7 @@ public final class Harness implements AutoCloseable {
     conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, settings.watermarkInterval());
     conf.set(ExecutionOptions.BUFFER_TIMEOUT, settings.bufferTimeout());
     conf.set(JobOptions.IDLENESS, Duration.ofSeconds(5));
+    settings.extraConfig().forEach(conf::setString); // last: --set wins
     createTopics(1, run + "-actions", run + "-suppressions", run + "-dead-letters",
         run + "-decisions", run + "-erasures", run + "-events-out", run + "-journey-metrics",
         run + "-policies");
@@ -544,6 +545,7 @@ public final class Harness implements AutoCloseable {
     r.put("outOfOrdernessMillis", settings.outOfOrderness().toMillis());
     r.put("watermarkIntervalMillis", settings.watermarkInterval().toMillis());
     r.put("bufferTimeoutMillis", settings.bufferTimeout().toMillis());
+    r.put("extraConfig", settings.extraConfig());
     r.put("checkpointIntervalMillis", settings.checkpointInterval().toMillis());
     r.put("readUncommitted", percentiles(uncommitted));
     r.put("readCommitted", percentiles(committed));

@@ -173,6 +173,7 @@ public final class Report {
     s.put("outOfOrdernessMillis", settings.outOfOrderness().toMillis());
     s.put("watermarkIntervalMillis", settings.watermarkInterval().toMillis());
     s.put("bufferTimeoutMillis", settings.bufferTimeout().toMillis());
+    s.put("extraConfig", settings.extraConfig());
     s.put("parallelism", settings.parallelism());
     s.put("managedMemory", settings.managedMemory());
     s.put("seed", settings.seed());

@@ -29,7 +29,7 @@ class BenchSmokeTest {
         p.latencyWarmup(), p.checkpointInterval(), p.outOfOrderness(), p.parallelism(),
         p.managedMemory(), false, p.seed(), p.zipfExponent(), p.storyShare(), null,
         p.outDir(), events, p.fastRules(), p.identityRules(), p.watermarkInterval(),
-        p.bufferTimeout(), p.latencyRate());
+        p.bufferTimeout(), p.latencyRate(), p.extraConfig());
 
     Report report;
     try (Harness harness = new Harness(settings, new PrintStream(System.err, true))) {
