@@ -19,6 +19,7 @@ import io.journeyflow.schema.IdentityMerged;
 import io.journeyflow.schema.JourneyMetrics;
 import io.journeyflow.schema.SuppressionSignal;
 import io.journeyflow.schema.internal.ControlRecord;
+import io.journeyflow.schema.history.LoopRecords;
 import io.journeyflow.schema.internal.IdentityMessage;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +61,7 @@ public final class KafkaJobIO implements JobIO {
                 config.get(JobOptions.IDENTITY_LINKS_TOPIC),
                 config.get(JobOptions.GROUP_ID) + "-identity",
                 IdentityMessage.class,
-                IdentityMessage::fromByteBuffer,
+                LoopRecords::identityMessage,
                 JobOptions.kafkaProperties(config)),
             WatermarkStrategy.noWatermarks(),
             "kafka identity links")

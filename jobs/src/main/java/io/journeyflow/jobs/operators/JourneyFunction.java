@@ -18,6 +18,7 @@ import io.journeyflow.schema.ErasureConfirmation;
 import io.journeyflow.schema.OpenJourney;
 import io.journeyflow.schema.OpenSuppression;
 import io.journeyflow.schema.SuppressionSignal;
+import io.journeyflow.schema.history.LoopRecords;
 import io.journeyflow.schema.internal.CustomerProfile;
 import io.journeyflow.schema.internal.JourneyFact;
 import io.journeyflow.schema.internal.MatchedEvent;
@@ -686,7 +687,7 @@ public final class JourneyFunction
       OnTimerContext ctx) throws Exception {
     JourneyTransfer t;
     try {
-      t = JourneyTransfer.fromByteBuffer(IdentityEvents.state(transferEvent));
+      t = LoopRecords.journeyTransfer(IdentityEvents.state(transferEvent));
     } catch (Exception e) {
       // Only the job writes these (input may not use its event types); never stop for one.
       LOG.error("Ignored an unreadable identity hand-over for customer {}: {}",

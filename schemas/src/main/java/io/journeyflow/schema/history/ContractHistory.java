@@ -9,8 +9,9 @@ import java.util.List;
 import org.apache.avro.Schema;
 
 /**
- * Released versions of the input contract, bundled so that readers recognise records written
- * with any of them: Avro's single-object encoding names the writer schema only by fingerprint.
+ * Released versions of the input contract, and earlier versions of the identity loop's records,
+ * bundled so that readers recognise records written with any of them: Avro's single-object
+ * encoding names the writer schema only by fingerprint.
  */
 public final class ContractHistory {
 
@@ -21,6 +22,16 @@ public final class ContractHistory {
   /** Every released CustomerEvent schema, oldest first. */
   public static List<Schema> customerEvent() {
     return load("CustomerEvent");
+  }
+
+  /** Every earlier IdentityMessage schema (the identity loop), oldest first. */
+  public static List<Schema> identityMessage() {
+    return load("IdentityMessage");
+  }
+
+  /** Every earlier JourneyTransfer schema (hand-overs on the identity loop), oldest first. */
+  public static List<Schema> journeyTransfer() {
+    return load("JourneyTransfer");
   }
 
   private static List<Schema> load(String record) {
