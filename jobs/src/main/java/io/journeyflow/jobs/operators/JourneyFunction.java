@@ -361,6 +361,8 @@ public final class JourneyFunction
         } else if (IdentityEvents.isIdentityEvent(e)) {
           if (e.getEventType().equals(IdentityEvents.MERGED)) {
             handOver(e, customerId, now, ctx);
+          } else if (transfers != null && absorbedInto.value() != null) {
+            passOn(e, customerId, ctx);
           } else {
             adopted.addAll(takeOver(e, customerId, now, ctx));
           }
@@ -670,6 +672,17 @@ public final class JourneyFunction
     analyticsDue.clear(); // its timer finds nothing due here
     LOG.info("Handed the journey state of customer {} over to the customer that absorbed it",
         LogSafe.customer(customerId));
+  }
+
+  /**
+   * A hand-over that reached a customer absorbed meanwhile (a chain of merges: its sender was
+   * absorbed by this one, this one by another) goes on, unchanged, to where this one's went.
+   */
+  private void passOn(CustomerEvent transferEvent, String customerId, OnTimerContext ctx)
+      throws Exception {
+    String survivor = absorbedInto.value();
+    ctx.output(transfers, new IdentityMessage(survivor, customerId, survivor,
+        IdentityEvents.state(transferEvent), false, Map.of()));
   }
 
   /** A hand-over through the identity loop, to the identity node of the survivor. */

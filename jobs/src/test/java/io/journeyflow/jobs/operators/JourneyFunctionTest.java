@@ -404,6 +404,30 @@ class JourneyFunctionTest {
   }
 
   @Test
+  void aHandOverToACustomerAbsorbedMeanwhileGoesOnToItsSurvivor() throws Exception {
+    try (var h = handOverHarness()) {
+      h.open();
+      h.feedEvent(new StreamRecord<>(IdentityEvents.merged("c1", "customerId:c2", millis(10)),
+          millis(10)));
+      h.processBothWatermarks(new Watermark(millis(10)));
+      // c0 was absorbed by c1 just before c1 by c2: c0's hand-over reaches c1 too late.
+      var state = io.journeyflow.schema.internal.JourneyTransfer.newBuilder()
+          .setAbsorbedId("c0").setSurvivingId("customerId:c1")
+          .setContactTimes(List.of(millis(5))).build().toByteBuffer();
+      h.feedEvent(new StreamRecord<>(IdentityEvents.transfer("c0", "c1", state, millis(20)),
+          millis(20)));
+      h.processBothWatermarks(new Watermark(millis(20)));
+
+      assertThat(sideOutput(h, TRANSFERS)).singleElement().satisfies(m -> {
+        assertThat(m.getTarget()).isEqualTo("customerId:c2");
+        assertThat(m.getFrom()).isEqualTo("c1");
+        assertThat(io.journeyflow.schema.internal.JourneyTransfer.fromByteBuffer(
+            m.getTransfer()).getContactTimes()).containsExactly(millis(5));
+      });
+    }
+  }
+
+  @Test
   void copiesOfTheSurvivorsEventsOnlyCompleteWhatTheAbsorbedCustomerBegan() throws Exception {
     try (var h = handOverHarness()) {
       h.open();
