@@ -48,6 +48,7 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
   /** State names: part of the savepoint contract. */
   public static final String NODE = "identity-node";
   public static final String PENDING = "identity-pending";
+  public static final String PENDING_LINKS = "identity-pending-links";
 
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(IdentityFunction.class);
@@ -66,6 +67,8 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
   private transient IdentityProtocol protocol;
   private transient ValueState<IdentityNodeState> state;
   private transient MapState<Long, List<CustomerEvent>> pending;
+  /** Labels sent at an event time this key has not reached yet, by that time. */
+  private transient MapState<Long, List<IdentityMessage>> pendingLinks;
   private transient Counter mergeCount;
   private transient Counter conflictCount;
   private transient Counter messageCount;
@@ -112,6 +115,8 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
         new ValueStateDescriptor<>(NODE, new AvroTypeInfo<>(IdentityNodeState.class)));
     pending = getRuntimeContext().getMapState(new MapStateDescriptor<>(PENDING, Types.LONG,
         new ListTypeInfo<>(new AvroTypeInfo<>(CustomerEvent.class))));
+    pendingLinks = getRuntimeContext().getMapState(new MapStateDescriptor<>(PENDING_LINKS,
+        Types.LONG, new ListTypeInfo<>(new AvroTypeInfo<>(IdentityMessage.class))));
     var group = JobMetrics.group(getRuntimeContext());
     mergeCount = group.counter(JobMetrics.IDENTITY_MERGES);
     conflictCount = group.counter(JobMetrics.IDENTITY_CONFLICTS);
@@ -212,23 +217,50 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
       buffer(IdentityEvents.transfer(message, Math.max(0, next)), ctx);
       return;
     }
-    Identifier self = Identifier.parse(ctx.getCurrentKey());
-    IdentityNode node = IdentityNode.of(self, state.value());
-    Effects effects = new Effects(ctx, null, Math.max(0, next));
-    protocol.receive(self, node, Identifier.parse(message.getFrom()),
-        Identifier.parse(message.getLabel()), aliases(message.getAliases()), Math.max(0, next),
-        effects);
-    save(node);
-    settleLater(self, node, ctx);
-    for (CustomerEvent merged : effects.journeyEvents) {
+    Long sentAt = message.getAt();
+    if (!inPlace && sentAt != null && sentAt >= next) {
+      // Sent at an event time this key has not reached (its subtask's watermark lags behind
+      // the sender's): applied then, so that the link does not reach back to earlier events.
+      List<IdentityMessage> at = pendingLinks.get(sentAt);
+      if (at == null) {
+        at = new ArrayList<>(1);
+        ctx.timerService().registerEventTimeTimer(sentAt);
+      }
+      at.add(message);
+      pendingLinks.put(sentAt, at);
+      return;
+    }
+    for (CustomerEvent merged : applyLabel(message, Math.max(0, next), ctx)) {
       buffer(merged, ctx);
     }
+  }
+
+  /** Applies a label from a neighbour at event time {@code at}; returns the merge notices. */
+  private List<CustomerEvent> applyLabel(IdentityMessage message, long at, Context ctx)
+      throws Exception {
+    Identifier self = Identifier.parse(ctx.getCurrentKey());
+    IdentityNode node = IdentityNode.of(self, state.value());
+    Effects effects = new Effects(ctx, null, at);
+    protocol.receive(self, node, Identifier.parse(message.getFrom()),
+        Identifier.parse(message.getLabel()), aliases(message.getAliases()), at, effects);
+    save(node);
+    settleLater(self, node, ctx);
+    return effects.journeyEvents;
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<CustomerEvent> out)
       throws Exception {
     if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
+      List<IdentityMessage> links = pendingLinks.get(timestamp);
+      if (links != null) {
+        pendingLinks.remove(timestamp);
+        for (IdentityMessage link : links) {
+          for (CustomerEvent merged : applyLabel(link, timestamp, ctx)) {
+            out.collect(merged); // at the link's own time: not late downstream
+          }
+        }
+      }
       List<CustomerEvent> due = pending.get(timestamp);
       if (due != null) {
         pending.remove(timestamp);
@@ -343,7 +375,7 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
       Map<String, Long> aliasText = new HashMap<>();
       aliases.forEach((a, until) -> aliasText.put(a.toString(), until));
       ctx.output(messages, new IdentityMessage(to.toString(), from.toString(), label.toString(),
-          null, false, aliasText));
+          null, false, aliasText, at));
     }
 
     @Override

@@ -682,14 +682,14 @@ public final class JourneyFunction
       throws Exception {
     String survivor = absorbedInto.value();
     ctx.output(transfers, new IdentityMessage(survivor, customerId, survivor,
-        IdentityEvents.state(transferEvent), false, Map.of()));
+        IdentityEvents.state(transferEvent), false, Map.of(), null));
   }
 
   /** A hand-over through the identity loop, to the identity node of the survivor. */
   private static IdentityMessage handOver(String survivor, String customerId,
       JourneyTransfer transfer) throws java.io.IOException {
     return new IdentityMessage(survivor, customerId, survivor, transfer.toByteBuffer(), false,
-        Map.of());
+        Map.of(), null);
   }
 
   /**

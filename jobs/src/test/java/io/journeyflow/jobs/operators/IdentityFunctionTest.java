@@ -85,6 +85,31 @@ class IdentityFunctionTest {
   }
 
   @Test
+  void aLabelSentAheadInEventTimeWaitsUntilThisKeyGetsThere() throws Exception {
+    try (var h = harness()) {
+      h.open();
+      observe(h, event("p1", "payment.failed", 10, Map.of("accountId", "A8")));
+      observe(h, event("p2", "billing.adjustment.posted", 20, Map.of("accountId", "A8")));
+      h.processBothWatermarks(new Watermark(millis(15)));
+      // Another subtask, further on in event time, saw a login at 30 that names A8's customer
+      // id: its label must not reach back to the adjustment at 20.
+      h.processElement2(new StreamRecord<>(IdentityMessage.newBuilder()
+          .setTarget("accountId:A8").setFrom("customerId:C8").setLabel("customerId:C8")
+          .setAt(millis(30)).build()));
+      h.processBothWatermarks(new Watermark(millis(29)));
+      assertThat(routed(h)).containsExactly("p1=accountId:A8", "p2=accountId:A8");
+      assertThat(merges(h)).isEmpty();
+      h.processBothWatermarks(new Watermark(millis(30)));
+      assertThat(merges(h)).extracting(IdentityMerged::getAbsorbedId,
+              IdentityMerged::getSurvivingId, IdentityMerged::getAt)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("accountId:A8", "C8",
+              Events.at(30)));
+      assertThat(h.extractOutputValues()).filteredOn(IdentityEvents::isIdentityEvent)
+          .extracting(CustomerEvent::getOccurredAt).containsExactly(Events.at(30));
+    }
+  }
+
+  @Test
   void aSharedDeviceNeverJoinsTwoAccounts() throws Exception {
     try (var h = harness()) {
       h.open();

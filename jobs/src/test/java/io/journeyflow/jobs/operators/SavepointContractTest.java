@@ -49,9 +49,10 @@ class SavepointContractTest {
   void stateNamesOfTheFastPathAndOfIdentityResolutionAreUnchanged() {
     assertThat(List.of(FastRuleFunction.BUFFER, FastRuleFunction.RULE_STATES,
         FastRuleFunction.INDEX, Uids.fastRuleState("repeat-contact", 1),
-        IdentityFunction.NODE, IdentityFunction.PENDING))
+        IdentityFunction.NODE, IdentityFunction.PENDING, IdentityFunction.PENDING_LINKS))
         .containsExactly("fast-buffer", "fast-rules", "fast-index",
-            "fast-rule-repeat-contact-v1", "identity-node", "identity-pending");
+            "fast-rule-repeat-contact-v1", "identity-node", "identity-pending",
+            "identity-pending-links");
   }
 
   private static void assertUids(Configuration conf, String file) throws Exception {

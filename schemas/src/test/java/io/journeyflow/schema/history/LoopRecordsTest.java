@@ -48,7 +48,7 @@ class LoopRecordsTest {
   @Test
   void currentRecordsAreReadToo() throws Exception {
     IdentityMessage now = new IdentityMessage("a:1", "b:2", "a:1", null, false,
-        Map.of("c:3", 99L));
+        Map.of("c:3", 99L), 42L);
     assertThat(LoopRecords.identityMessage(now.toByteBuffer())).isEqualTo(now);
   }
 
