@@ -4,6 +4,7 @@ import static io.journeyflow.jobs.testing.Events.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.journeyflow.connectors.DeadLetters;
+import io.journeyflow.jobs.config.JobOptions;
 import io.journeyflow.jobs.io.MemoryJobIO;
 import io.journeyflow.patterns.RuleLoader;
 import io.journeyflow.schema.CustomerEvent;
@@ -73,6 +74,29 @@ class MetricsITCase {
     assertThat(sum(id, "journeyflow.suppressionSignals")).isEqualTo(2);
     assertThat(sum(id, "journeyflow.outcome.SENT.decisions")).isEqualTo(1);
     assertThat(sum(id, "journeyflow.outcome.BLOCKED.decisions")).isZero();
+  }
+
+  @Test
+  void eventsInCountsInputOnlyNotTheJobsOwnIdentityRecords() throws Exception {
+    CustomerEvent visit = event("a1", "page.viewed", "unused", 0, null);
+    visit.setIdentities(new java.util.HashMap<>(Map.of("accountId", "A1")));
+    CustomerEvent login = event("l1", "account.login", "unused", 10, null);
+    login.setIdentities(new java.util.HashMap<>(Map.of("customerId", "C1", "accountId", "A1")));
+    CustomerEvent chat = event("c1", "contact.started", "C1", 20, null);
+    MemoryJobIO io = MemoryJobIO.ofEvents(List.of(visit, login, chat));
+    Configuration conf = new Configuration();
+    conf.set(JobOptions.IDENTITY_RESOLUTION, true);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(1); // no loop topic: loop records are delivered in place
+    new JourneyflowJob(conf, RuleLoader.loadFromClasspath(), io).build(env);
+    JobClient job = env.executeAsync("metrics-identity");
+    job.getJobExecutionResult().get();
+
+    // The account was absorbed by C1: a merge notice, a hand-over and a copy of the chat for
+    // the account's rules went through ingest too, and are not counted as input.
+    assertThat(io.identityMerges.results()).extracting(m -> m.getAbsorbedId())
+        .containsExactly("accountId:A1");
+    assertThat(sum(job.getJobID(), "journeyflow.eventsIn")).isEqualTo(3);
   }
 
   /** The sum over all operators and subtasks of the counters whose name ends so. */

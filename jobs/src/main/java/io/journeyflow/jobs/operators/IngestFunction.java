@@ -55,8 +55,13 @@ public final class IngestFunction extends KeyedProcessFunction<String, CustomerE
   @Override
   public void processElement(CustomerEvent event, Context ctx, Collector<CustomerEvent> out)
       throws Exception {
+    // The job's own records (identity events, copies for absorbed customers' rules) are not
+    // input: the counters count what came in.
+    boolean input = event.getShadowOf() == null && !IdentityEvents.isIdentityEvent(event);
     if (seen.contains(event.getEventId())) {
-      duplicates.inc();
+      if (input) {
+        duplicates.inc();
+      }
       return;
     }
     long watermark = ctx.timerService().currentWatermark();
@@ -77,7 +82,9 @@ public final class IngestFunction extends KeyedProcessFunction<String, CustomerE
     } else {
       seen.put(event.getEventId(), Boolean.TRUE);
     }
-    accepted.inc();
+    if (input) {
+      accepted.inc();
+    }
     out.collect(event);
   }
 }
