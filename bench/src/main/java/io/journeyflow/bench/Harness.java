@@ -413,10 +413,49 @@ public final class Harness implements AutoCloseable {
     r.put("cpuCoresUsed", round(cpuSeconds / steadySeconds, 2));
     r.put("cpuMicrosPerEvent", round(cpuSeconds * 1e6 / Math.max(1, steadyEvents), 2));
     putCheckpoints(r, checkpoints, customers, report);
+    // What the job decided: its cost grows with the matches its rules make, not only with
+    // the events (committed records; a run stopped at the time limit loses its last, open
+    // transaction).
+    long decisions = layout.equals("baseline") ? 0 : committedRecords(run + "-decisions");
+    r.put("decisionsCommitted", decisions);
+    r.put("decisionsPer100Events", round(100.0 * decisions / stats.count(), 2));
     report.throughput(r);
-    log.printf("  %,d events in %.1f s: %,.0f events/s sustained, %.1f us CPU/event, %s%n",
-        stats.count(), seconds, rate, (Double) r.get("cpuMicrosPerEvent"),
+    log.printf("  %,d events in %.1f s: %,.0f events/s sustained, %.1f us CPU/event, %,d"
+            + " decisions, %s%n",
+        stats.count(), seconds, rate, (Double) r.get("cpuMicrosPerEvent"), decisions,
         stopped ? "stopped at the time limit" : "topic consumed");
+  }
+
+  /** How many committed records {@code topic} holds (read_committed, to the stable end). */
+  private long committedRecords(String topic) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+        ByteArrayDeserializer.class.getName());
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      consumer.partitionsFor(topic)
+          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      long count = 0;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (System.nanoTime() < deadline) {
+        count += consumer.poll(Duration.ofMillis(200)).count();
+        boolean done = true;
+        for (TopicPartition tp : partitions) {
+          done &= consumer.position(tp) >= end.get(tp);
+        }
+        if (done) {
+          return count;
+        }
+      }
+      log.println("  (counting " + topic + " stopped after 60 s at " + count + " records)");
+      return count;
+    }
   }
 
   private CheckpointStatsSnapshot checkpointStats(JobID id) {
