@@ -428,18 +428,8 @@ public final class Harness implements AutoCloseable {
 
   /** How many committed records {@code topic} holds (read_committed, to the stable end). */
   private long committedRecords(String topic) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-        ByteArrayDeserializer.class.getName());
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-      List<TopicPartition> partitions = new ArrayList<>();
-      consumer.partitionsFor(topic)
-          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
+    try (KafkaConsumer<byte[], byte[]> consumer = fromStart(topic, "read_committed")) {
+      List<TopicPartition> partitions = new ArrayList<>(consumer.assignment());
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
       long count = 0;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -456,6 +446,24 @@ public final class Harness implements AutoCloseable {
       log.println("  (counting " + topic + " stopped after 60 s at " + count + " records)");
       return count;
     }
+  }
+
+  /** A consumer of every partition of {@code topic} from its start, without a group. */
+  private KafkaConsumer<byte[], byte[]> fromStart(String topic, String isolation) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+        ByteArrayDeserializer.class.getName());
+    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
+    KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props);
+    List<TopicPartition> partitions = new ArrayList<>();
+    consumer.partitionsFor(topic)
+        .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    return consumer;
   }
 
   private CheckpointStatsSnapshot checkpointStats(JobID id) {
@@ -597,20 +605,7 @@ public final class Harness implements AutoCloseable {
   private Thread watcher(String topic, String isolation, AtomicBoolean stop, long[] window,
       Consumer<Long> sink) {
     Thread t = new Thread(() -> {
-      Properties props = new Properties();
-      props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-      props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-      props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-          ByteArrayDeserializer.class.getName());
-      props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-          ByteArrayDeserializer.class.getName());
-      props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
-      try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-        List<TopicPartition> partitions = new ArrayList<>();
-        consumer.partitionsFor(topic)
-            .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
+      try (KafkaConsumer<byte[], byte[]> consumer = fromStart(topic, isolation)) {
         while (!stop.get()) {
           for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(20))) {
             long now = System.currentTimeMillis();

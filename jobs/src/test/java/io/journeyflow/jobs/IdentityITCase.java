@@ -80,13 +80,8 @@ class IdentityITCase {
     JobClient job = KafkaJobs.start(it.config(), RuleLoader.loadFromClasspath(), checkpoints,
         null);
     try {
-      produce(t, event("w1", "page.viewed", 0, null, Map.of("deviceId", "d1")));
-      produce(t, event("b1", "payment.failed", 10, "inv-1", Map.of("accountId", "A7")));
-      produce(t, event("b2", "billing.adjustment.posted", 20, "inv-1",
-          Map.of("accountId", "A7")));
       // Only the login says that the device, the email and the account are one person.
-      produce(t, event("l1", "account.login", 30, null,
-          Map.of("accountId", "A7", "email", "ann@x.io", "deviceId", "d1")));
+      produceStory(t, "d1", "A7", "inv-1", "ann@x.io");
       CustomerEvent chat = event("c1", "contact.started", 40, null, Map.of("email", "ann@x.io"));
       chat.setChannel("chat");
       produce(t, chat);
@@ -176,12 +171,7 @@ class IdentityITCase {
     JobClient before = KafkaJobs.start(conf, RuleLoader.loadFromClasspath(), checkpoints, null);
     String savepoint;
     try {
-      produce(t, event("w1", "page.viewed", 0, null, Map.of("deviceId", "d9")));
-      produce(t, event("b1", "payment.failed", 10, "inv-9", Map.of("accountId", "A9")));
-      produce(t, event("b2", "billing.adjustment.posted", 20, "inv-9",
-          Map.of("accountId", "A9")));
-      produce(t, event("l1", "account.login", 30, null,
-          Map.of("accountId", "A9", "email", "kim@x.io", "deviceId", "d9")));
+      produceStory(t, "d9", "A9", "inv-9", "kim@x.io");
       t.tick("t1", 31);
       // Stop as soon as the merge has started: labels and the hand-over may be in the loop.
       KAFKA.awaitReadCommitted(it.identity, IdentityITCase::merged,
@@ -216,6 +206,20 @@ class IdentityITCase {
     } finally {
       KafkaJobs.stop(restored);
     }
+  }
+
+  /**
+   * A web visit on {@code device}, a failed payment and an adjustment on {@code account}, then a
+   * login that names the account, {@code email} and the device together.
+   */
+  private static void produceStory(Topics t, String device, String account, String invoice,
+      String email) {
+    produce(t, event("w1", "page.viewed", 0, null, Map.of("deviceId", device)));
+    produce(t, event("b1", "payment.failed", 10, invoice, Map.of("accountId", account)));
+    produce(t, event("b2", "billing.adjustment.posted", 20, invoice,
+        Map.of("accountId", account)));
+    produce(t, event("l1", "account.login", 30, null,
+        Map.of("accountId", account, "email", email, "deviceId", device)));
   }
 
   private static CustomerEvent event(String id, String type, long minutes, String entity,

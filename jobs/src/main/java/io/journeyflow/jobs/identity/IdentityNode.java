@@ -47,7 +47,7 @@ public final class IdentityNode {
       state.getHeard().forEach((from, label) ->
           node.heard.put(Identifier.parse(from), Identifier.parse(label)));
       state.getReported().forEach(r -> node.reported.add(Identifier.parse(r)));
-      state.getAliases().forEach((a, until) -> node.aliases.put(Identifier.parse(a), until));
+      node.aliases.putAll(parseAliases(state.getAliases()));
       node.stamped = state.getStampedAt() == null ? Long.MIN_VALUE : state.getStampedAt();
     }
     return node;
@@ -57,15 +57,33 @@ public final class IdentityNode {
   public IdentityNodeState toState() {
     Map<String, String> heardText = new HashMap<>();
     heard.forEach((from, l) -> heardText.put(from.toString(), l.toString()));
-    Map<String, Long> aliasText = new HashMap<>();
-    aliases.forEach((a, until) -> aliasText.put(a.toString(), until));
     return IdentityNodeState.newBuilder()
         .setLabel(label.toString())
         .setNeighbours(neighbours.stream().map(Identifier::toString).toList())
         .setHeard(heardText)
         .setReported(reported.stream().map(Identifier::toString).sorted().toList())
-        .setAliases(aliasText)
+        .setAliases(aliasText(aliases))
         .setStampedAt(stamped == Long.MIN_VALUE ? null : stamped)
         .build();
+  }
+
+  /** Aliases as state and messages write them (type:value -> until). */
+  public static Map<String, Long> aliasText(Map<Identifier, Long> aliases) {
+    if (aliases.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Long> text = new HashMap<>();
+    aliases.forEach((a, until) -> text.put(a.toString(), until));
+    return text;
+  }
+
+  /** Aliases read back from state or a message. */
+  public static Map<Identifier, Long> parseAliases(Map<String, Long> text) {
+    if (text.isEmpty()) {
+      return Map.of();
+    }
+    Map<Identifier, Long> aliases = new HashMap<>();
+    text.forEach((a, until) -> aliases.put(Identifier.parse(a), until));
+    return aliases;
   }
 }

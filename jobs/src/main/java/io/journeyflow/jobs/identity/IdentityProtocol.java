@@ -117,6 +117,9 @@ public final class IdentityProtocol {
 
   /** The customers to copy an event at {@code at} stamped by this node to. */
   public List<Identifier> aliasesAt(IdentityNode node, long at) {
+    if (node.aliases.isEmpty()) {
+      return List.of(); // nearly every event: no allocation
+    }
     List<Identifier> live = new ArrayList<>();
     node.aliases.forEach((alias, until) -> {
       if (until >= at) {

@@ -114,13 +114,7 @@ public final class FastRuleFunction
     if (types != null && !types.contains(event.getEventType())) {
       return;
     }
-    List<CustomerEvent> at = buffer.get(ts);
-    if (at == null) {
-      at = new ArrayList<>(1);
-      ctx.timerService().registerEventTimeTimer(ts);
-    }
-    at.add(event);
-    buffer.put(ts, at);
+    TimeBuffers.add(buffer, event, ts, ctx.timerService());
   }
 
   @Override

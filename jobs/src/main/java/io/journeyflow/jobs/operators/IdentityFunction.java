@@ -12,7 +12,6 @@ import io.journeyflow.schema.internal.IdentityNodeState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -137,14 +136,7 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
   }
 
   private void buffer(CustomerEvent event, Context ctx) throws Exception {
-    long ts = event.getOccurredAt().toEpochMilli();
-    List<CustomerEvent> at = pending.get(ts);
-    if (at == null) {
-      at = new ArrayList<>(1);
-      ctx.timerService().registerEventTimeTimer(ts);
-    }
-    at.add(event);
-    pending.put(ts, at);
+    TimeBuffers.add(pending, event, event.getOccurredAt().toEpochMilli(), ctx.timerService());
   }
 
   /**
@@ -221,13 +213,7 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
     if (!inPlace && sentAt != null && sentAt >= next) {
       // Sent at an event time this key has not reached (its subtask's watermark lags behind
       // the sender's): applied then, so that the link does not reach back to earlier events.
-      List<IdentityMessage> at = pendingLinks.get(sentAt);
-      if (at == null) {
-        at = new ArrayList<>(1);
-        ctx.timerService().registerEventTimeTimer(sentAt);
-      }
-      at.add(message);
-      pendingLinks.put(sentAt, at);
+      TimeBuffers.add(pendingLinks, message, sentAt, ctx.timerService());
       return;
     }
     for (CustomerEvent merged : applyLabel(message, Math.max(0, next), ctx)) {
@@ -242,7 +228,8 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
     IdentityNode node = IdentityNode.of(self, state.value());
     Effects effects = new Effects(ctx, null, at);
     protocol.receive(self, node, Identifier.parse(message.getFrom()),
-        Identifier.parse(message.getLabel()), aliases(message.getAliases()), at, effects);
+        Identifier.parse(message.getLabel()), IdentityNode.parseAliases(message.getAliases()),
+        at, effects);
     save(node);
     settleLater(self, node, ctx);
     return effects.journeyEvents;
@@ -316,15 +303,6 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
     }
   }
 
-  private static Map<Identifier, Long> aliases(Map<String, Long> text) {
-    if (text.isEmpty()) {
-      return Map.of();
-    }
-    Map<Identifier, Long> aliases = new HashMap<>();
-    text.forEach((a, until) -> aliases.put(Identifier.parse(a), until));
-    return aliases;
-  }
-
   /** Checks a contested weak identifier once labels had time to stop moving. */
   private void settleLater(Identifier self, IdentityNode node, Context ctx) {
     if (inPlace && contested(types, self, node)) {
@@ -372,10 +350,8 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
     public void send(Identifier to, Identifier from, Identifier label,
         Map<Identifier, Long> aliases) {
       messageCount.inc();
-      Map<String, Long> aliasText = new HashMap<>();
-      aliases.forEach((a, until) -> aliasText.put(a.toString(), until));
       ctx.output(messages, new IdentityMessage(to.toString(), from.toString(), label.toString(),
-          null, false, aliasText, at));
+          null, false, IdentityNode.aliasText(aliases), at));
     }
 
     @Override

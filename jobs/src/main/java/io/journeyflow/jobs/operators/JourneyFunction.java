@@ -294,13 +294,15 @@ public final class JourneyFunction
       if (event.getShadowOf() != null) {
         return; // a copy for the rules of a customer absorbed by shadowOf: not this one's event
       }
-      buffer(pendingEvents, event, event.getOccurredAt().toEpochMilli(), ctx.timerService());
+      TimeBuffers.add(pendingEvents, event, event.getOccurredAt().toEpochMilli(),
+          ctx.timerService());
     } else {
       RuleMatch match = input.right();
       if (shadowsOnly(match)) {
         return; // the customer the copies belong to matched the same events itself
       }
-      buffer(pendingMatches, match, match.getMatchedAt().toEpochMilli(), ctx.timerService());
+      TimeBuffers.add(pendingMatches, match, match.getMatchedAt().toEpochMilli(),
+          ctx.timerService());
     }
   }
 
@@ -329,18 +331,6 @@ public final class JourneyFunction
     }
     engine = new DecisionEngine(PolicyLoader.parse(POLICY_STATE.getName(), document));
     engineDocument = document;
-  }
-
-  /** Holds a record until the watermark passes its time. */
-  private static <T> void buffer(MapState<Long, List<T>> pending, T record, long at,
-      TimerService timers) throws Exception {
-    List<T> atTime = pending.get(at);
-    if (atTime == null) {
-      atTime = new ArrayList<>(1);
-    }
-    atTime.add(record);
-    pending.put(at, atTime);
-    timers.registerEventTimeTimer(at);
   }
 
   @Override
@@ -789,7 +779,7 @@ public final class JourneyFunction
       for (Action a : e.getValue()) {
         Action mine = Action.newBuilder(a).build();
         mine.setCustomerId(customerId);
-        buffer(deferred, mine, due, ctx.timerService());
+        TimeBuffers.add(deferred, mine, due, ctx.timerService());
       }
     }
     for (Action a : t.getAwaitingApproval()) {
@@ -1159,7 +1149,7 @@ public final class JourneyFunction
         for (Long open : contest.keys()) {
           end = open >= timestamp ? Math.min(end, open) : end; // join an open window
         }
-        buffer(contest, a, end, ctx.timerService());
+        TimeBuffers.add(contest, a, end, ctx.timerService());
       }
       due = contest.get(timestamp);
       if (due == null) {
@@ -1311,7 +1301,7 @@ public final class JourneyFunction
         JourneyRecords.decision(candidate, verdict, engine.policies().version(), now));
     if (verdict.outcome() == DecisionOutcome.DEFERRED) {
       // Decided again when the quiet hours end, against the state of that moment.
-      buffer(deferred, candidate, verdict.deferredUntil().toEpochMilli(),
+      TimeBuffers.add(deferred, candidate, verdict.deferredUntil().toEpochMilli(),
           ctx.timerService());
     } else if (verdict.outcome() == DecisionOutcome.SENT) {
       candidate.setChannel(verdict.channel());

@@ -407,9 +407,7 @@ class JourneyFunctionTest {
   void aHandOverToACustomerAbsorbedMeanwhileGoesOnToItsSurvivor() throws Exception {
     try (var h = handOverHarness()) {
       h.open();
-      h.feedEvent(new StreamRecord<>(IdentityEvents.merged("c1", "customerId:c2", millis(10)),
-          millis(10)));
-      h.processBothWatermarks(new Watermark(millis(10)));
+      absorbC1IntoC2At10(h);
       // c0 was absorbed by c1 just before c1 by c2: c0's hand-over reaches c1 too late.
       var state = io.journeyflow.schema.internal.JourneyTransfer.newBuilder()
           .setAbsorbedId("c0").setSurvivingId("customerId:c1")
@@ -431,9 +429,7 @@ class JourneyFunctionTest {
   void copiesOfTheSurvivorsEventsOnlyCompleteWhatTheAbsorbedCustomerBegan() throws Exception {
     try (var h = handOverHarness()) {
       h.open();
-      h.feedEvent(new StreamRecord<>(IdentityEvents.merged("c1", "customerId:c2", millis(10)),
-          millis(10)));
-      h.processBothWatermarks(new Watermark(millis(10)));
+      absorbC1IntoC2At10(h);
       // A copy of c2's event, evaluated under c1 for c1's partial matches: not c1's event.
       CustomerEvent copy = event("s1", "issue.opened", "c1", 20, "case-1");
       copy.setCustomerKey("c1");
@@ -459,6 +455,13 @@ class JourneyFunctionTest {
                 .containsExactly("o1", "s1"));
       });
     }
+  }
+
+  /** c1's journey hears at minute 10 that customerId:c2 absorbed it. */
+  private static void absorbC1IntoC2At10(JourneyHarness h) throws Exception {
+    h.feedEvent(new StreamRecord<>(IdentityEvents.merged("c1", "customerId:c2", millis(10)),
+        millis(10)));
+    h.processBothWatermarks(new Watermark(millis(10)));
   }
 
   private static final RuleSet PROMO =
