@@ -13,6 +13,8 @@ public final class RuleSet implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final Map<String, Rule> byId = new LinkedHashMap<>();
+  /** The rules in order, built once: operators ask for them for every event. */
+  private final List<Rule> ordered;
 
   public RuleSet(List<Rule> rules) {
     for (Rule rule : rules) {
@@ -20,10 +22,11 @@ public final class RuleSet implements Serializable {
         throw new IllegalArgumentException("duplicate rule id " + rule.id());
       }
     }
+    ordered = List.copyOf(byId.values());
   }
 
   public List<Rule> rules() {
-    return List.copyOf(byId.values());
+    return ordered;
   }
 
   /** The rule with this id, or null. */

@@ -159,6 +159,15 @@ public final class JourneyFunction
   private transient ValueState<Long> analyticsDue;
   private transient List<JourneyFact> factsOut;
   private transient TimerService timers;
+  private transient RulesByEventType byType;
+  /**
+   * Read once per timer, not once per match or action: the open suppressions (null when
+   * unknown or changed since) and the recent events and contact counts of {@link #sharedAt}.
+   */
+  private transient List<OpenSuppression> openCache;
+  private transient Instant sharedAt;
+  private transient List<ContextEvent> sharedRecent;
+  private transient int[] sharedContacts;
   private transient Map<String, Counter> ruleCounters;
   private transient Counter actionsOut;
   private transient Counter signalsOut;
@@ -265,6 +274,7 @@ public final class JourneyFunction
     analyticsDue = getRuntimeContext()
         .getState(new ValueStateDescriptor<>(ANALYTICS_DUE, Types.LONG));
     factsOut = new ArrayList<>();
+    byType = new RulesByEventType(rules);
     ruleCounters = new java.util.HashMap<>();
     actionsOut = JobMetrics.group(getRuntimeContext()).counter(JobMetrics.ACTIONS);
     signalsOut = JobMetrics.group(getRuntimeContext()).counter(JobMetrics.SUPPRESSION_SIGNALS);
@@ -338,6 +348,8 @@ public final class JourneyFunction
       throws Exception {
     refresh(ctx.getBroadcastState(POLICY_STATE));
     timers = ctx.timerService();
+    openCache = null; // another key, or this one's state moved on since the last timer
+    sharedAt = null;
     String customerId = ctx.getCurrentKey();
     Instant now = Instant.ofEpochMilli(timestamp);
     List<CustomerEvent> events = pendingEvents.get(timestamp);
@@ -417,10 +429,23 @@ public final class JourneyFunction
   }
 
   private List<OpenSuppression> openSuppressions() throws Exception {
-    List<OpenSuppression> openNow = new ArrayList<>();
-    open.values().forEach(openNow::add);
-    openNow.sort(Comparator.comparing(OpenSuppression::getScope));
-    return openNow;
+    if (openCache == null) {
+      List<OpenSuppression> openNow = new ArrayList<>();
+      open.values().forEach(openNow::add);
+      openNow.sort(Comparator.comparing(OpenSuppression::getScope));
+      openCache = java.util.Collections.unmodifiableList(openNow);
+    }
+    return openCache;
+  }
+
+  /** Puts or removes an open suppression; every change of {@link #open} goes through here. */
+  private void setOpen(String scope, OpenSuppression suppression) throws Exception {
+    openCache = null;
+    if (suppression == null) {
+      open.remove(scope);
+    } else {
+      open.put(scope, suppression);
+    }
   }
 
   private void remember(List<CustomerEvent> events, Instant now) throws Exception {
@@ -491,11 +516,8 @@ public final class JourneyFunction
    */
   private void track(CustomerEvent e) throws Exception {
     Instant t = e.getOccurredAt();
-    for (Rule rule : rules.rules()) {
-      // Only rules that name the event type can move: no state access for the others.
-      if (!names(rule, e.getEventType())) {
-        continue;
-      }
+    // Only rules that name the event type can move: no state access for the others.
+    for (Rule rule : byType.naming(e.getEventType())) {
       OpenJourney j = journeys.get(rule.id());
       if (j != null && closed(rule, j, t)) {
         abandon(rule, j);
@@ -536,15 +558,6 @@ public final class JourneyFunction
         }
       }
     }
-  }
-
-  private static boolean names(Rule rule, String eventType) {
-    for (io.journeyflow.patterns.StepSpec step : rule.steps()) {
-      if (step.eventTypes().contains(eventType)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Whether a journey's window has passed at {@code t}. */
@@ -648,6 +661,7 @@ public final class JourneyFunction
     recentCount.clear();
     profile.clear();
     open.clear();
+    openCache = null;
     openedBy.clear();
     sends.clear();
     contacts.clear();
@@ -713,7 +727,7 @@ public final class JourneyFunction
     }
     for (OpenSuppression s : t.getOpenSuppressions()) {
       if (!open.contains(s.getScope())) {
-        open.put(s.getScope(), s);
+        setOpen(s.getScope(), s);
         RuleMatch opening = t.getOpenedBy().get(s.getSignalId());
         if (opening != null) {
           openedBy.put(s.getSignalId(), opening);
@@ -846,6 +860,7 @@ public final class JourneyFunction
     profile.clear();
     sends.clear();
     open.clear();
+    openCache = null;
     openedBy.clear();
     deferred.clear();
     contest.clear();
@@ -890,23 +905,14 @@ public final class JourneyFunction
     if (spec != null) {
       openSuppression(rule, spec, match, ctx);
     }
-    List<ContextEvent> context = recentEvents(match.getMatchedAt());
-    journeys.remove(rule.id()); // the match completes this journey
-    List<Action> actions = JourneyRecords.actions(rule, match, context, openSuppressions(),
-        openJourneys(rule.id(), match.getMatchedAt()));
     Instant now = match.getMatchedAt();
-    int last7 = 0;
-    int last30 = 0;
-    for (Long t : contacts.get()) {
-      long age = now.toEpochMilli() - t;
-      if (age >= 0 && age < Duration.ofDays(30).toMillis()) {
-        last30++;
-        last7 += age < Duration.ofDays(7).toMillis() ? 1 : 0;
-      }
-    }
+    shareContext(now);
+    journeys.remove(rule.id()); // the match completes this journey
+    List<Action> actions = JourneyRecords.actions(rule, match, sharedRecent, openSuppressions(),
+        openJourneys(rule.id(), now));
     for (Action a : actions) {
-      a.getContext().setContactsLast7Days(last7);
-      a.getContext().setContactsLast30Days(last30);
+      a.getContext().setContactsLast7Days(sharedContacts[0]);
+      a.getContext().setContactsLast30Days(sharedContacts[1]);
     }
     Instant started = match.getEvents().get(0).getEvent().getOccurredAt();
     Long exitedAt = exited.get(rule.journey());
@@ -943,6 +949,28 @@ public final class JourneyFunction
       }
     }
     return actions;
+  }
+
+  /**
+   * Reads the recent events and counts the contacts of the last 7 and 30 days at {@code now},
+   * once for all matches of one instant (several rules often complete on the same event).
+   */
+  private void shareContext(Instant now) throws Exception {
+    if (now.equals(sharedAt)) {
+      return;
+    }
+    sharedRecent = recentEvents(now);
+    int last7 = 0;
+    int last30 = 0;
+    for (Long t : contacts.get()) {
+      long age = now.toEpochMilli() - t;
+      if (age >= 0 && age < Duration.ofDays(30).toMillis()) {
+        last30++;
+        last7 += age < Duration.ofDays(7).toMillis() ? 1 : 0;
+      }
+    }
+    sharedContacts = new int[] {last7, last30};
+    sharedAt = now;
   }
 
   // ------------------------------------------------------------------------------------------
@@ -1016,10 +1044,7 @@ public final class JourneyFunction
     if (attributions.isEmpty()) {
       return;
     }
-    for (Rule rule : rules.rules()) {
-      if (rule.holdout() == null || !rule.holdout().outcomes().contains(event.getEventType())) {
-        continue;
-      }
+    for (Rule rule : byType.withOutcome(event.getEventType())) {
       JourneyFact f = attributions.get(rule.id());
       if (f != null && now.isAfter(f.getAt())) {
         attributions.remove(rule.id());
@@ -1096,10 +1121,7 @@ public final class JourneyFunction
 
   /** An exit event closes its rules' journeys and cancels their waiting actions. */
   private void exitBy(CustomerEvent event, Instant now, OnTimerContext ctx) throws Exception {
-    for (Rule rule : rules.rules()) {
-      if (!rule.exitOn().contains(event.getEventType())) {
-        continue;
-      }
+    for (Rule rule : byType.exitingOn(event.getEventType())) {
       exited.put(rule.journey(), now.toEpochMilli());
       journeys.remove(rule.id());
       Long start = started.get(rule.id());
@@ -1333,7 +1355,7 @@ public final class JourneyFunction
     Instant until = match.getMatchedAt().plus(spec.maxDuration());
     SuppressionSignal signal = JourneyRecords.suppress(rule, match, newScopes, until);
     for (String scope : newScopes) {
-      open.put(
+      setOpen(
           scope,
           OpenSuppression.newBuilder()
               .setScope(scope)
@@ -1353,8 +1375,8 @@ public final class JourneyFunction
 
   private void releaseBy(CustomerEvent event, String customerId, OnTimerContext ctx)
       throws Exception {
-    if (open.isEmpty()) {
-      return;
+    if (!byType.mayRelease(event.getEventType()) || open.isEmpty()) {
+      return; // most events release nothing: no state read for them
     }
     Map<String, List<OpenSuppression>> released = new TreeMap<>();
     for (OpenSuppression s : open.values()) {
@@ -1362,9 +1384,15 @@ public final class JourneyFunction
       if (rule == null || rule.suppress() == null) {
         continue; // rule removed: the suppression ends at its maximum duration
       }
-      RuleMatch opening = openedBy.get(s.getSignalId());
-      List<MatchedEvent> openingEvents = opening == null ? List.of() : opening.getEvents();
-      if (rule.suppress().releasedBy(event, openingEvents)) {
+      SuppressSpec spec = rule.suppress();
+      boolean releases = spec.releaseOn().contains(event.getEventType());
+      if (!releases && spec.releaseWhen() != null) {
+        // Only a release condition needs the events that opened the suppression.
+        RuleMatch opening = openedBy.get(s.getSignalId());
+        List<MatchedEvent> openingEvents = opening == null ? List.of() : opening.getEvents();
+        releases = spec.releasedBy(event, openingEvents);
+      }
+      if (releases) {
         released.computeIfAbsent(s.getSignalId(), k -> new ArrayList<>()).add(s);
       }
     }
@@ -1396,7 +1424,7 @@ public final class JourneyFunction
       List<String> scopes = new ArrayList<>();
       for (OpenSuppression s : group.getValue()) {
         scopes.add(s.getScope());
-        open.remove(s.getScope());
+        setOpen(s.getScope(), null);
       }
       scopes.sort(null);
       OpenSuppression first = group.getValue().get(0);
