@@ -27,7 +27,6 @@ import org.apache.flink.cep.nfa.compiler.NFACompiler;
 import org.apache.flink.cep.operator.CepOperator;
 import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -107,9 +106,7 @@ public class RuleEvaluationBenchmark {
               null);
       KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, RuleMatch> harness =
           new KeyedOneInputStreamOperatorTestHarness<>(operator, keys, Types.STRING);
-      if ("rocksdb".equals(backend)) {
-        harness.setStateBackend(new EmbeddedRocksDBStateBackend());
-      }
+      harness.setStateBackend(Backends.of(backend));
       harness.open();
       harnesses.add(harness);
       routes.add(relaxed(rule) ? types(rule) : null);
@@ -117,9 +114,7 @@ public class RuleEvaluationBenchmark {
     if (!fast.isEmpty()) {
       var harness = new KeyedOneInputStreamOperatorTestHarness<>(
           new KeyedProcessOperator<>(new FastRuleFunction(fast, keys)), keys, Types.STRING);
-      if ("rocksdb".equals(backend)) {
-        harness.setStateBackend(new EmbeddedRocksDBStateBackend());
-      }
+      harness.setStateBackend(Backends.of(backend));
       harness.open();
       harnesses.add(harness);
       // The function filters by type itself, before touching state.

@@ -38,6 +38,14 @@ import org.apache.flink.util.Collector;
  * watermark; an event-time timer at each partial match's window end makes timeouts and
  * absences fire at the same watermark as in CEP.
  *
+ * <p>Each buffered instant and each partial match's window end has its own timer, and Flink fires
+ * a key's timers in time order, so a timer handles only its own instant: the events buffered
+ * for it, and the rules whose window ends are due by it. Timing out at each window end instead
+ * of at the watermark gives the same matches in the same order as CEP (a partial match whose
+ * window ended before an event is timed out before that event either way), and it needs no scan
+ * of the buffer: an iterator over a customer's buffer has to step over the deletion markers of
+ * every instant it ever held, which made that scan most of the operator's time.
+ *
  * <p>The rule states are one map per customer, keyed by rule version, holding only non-empty
  * states, beside a small index (rule version to the event time at which its state can next
  * time out). A timer reads the index, then only the states of the rules its events concern and
@@ -120,14 +128,14 @@ public final class FastRuleFunction
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<RuleMatch> out)
       throws Exception {
-    long watermark = ctx.timerService().currentWatermark();
     Map<String, Long> deadlines = readIndex();
     boolean indexChanged = false;
     RuleState[] loaded = new RuleState[rules.size()];
     boolean[] stored = new boolean[rules.size()];
     boolean[] touched = new boolean[rules.size()];
-    for (long ts : due(watermark)) {
-      List<CustomerEvent> events = buffer.get(ts);
+    List<CustomerEvent> events = buffer.get(timestamp);
+    if (events != null) {
+      long ts = timestamp;
       events.sort(new EventOrder());
       for (CustomerEvent event : events) {
         for (int i = 0; i < rules.size(); i++) {
@@ -151,7 +159,7 @@ public final class FastRuleFunction
     }
     for (int i = 0; i < rules.size(); i++) {
       Long deadline = deadlines.get(keyOf[i]);
-      if (!touched[i] && deadline != null && deadline <= watermark) {
+      if (!touched[i] && deadline != null && deadline <= timestamp) {
         touched[i] = true;
         stored[i] = true;
         loaded[i] = states.get(keyOf[i]);
@@ -160,7 +168,7 @@ public final class FastRuleFunction
         continue;
       }
       FastRule rule = rules.get(i);
-      emit(i, rule.advanceTime(loaded[i], watermark), out);
+      emit(i, rule.advanceTime(loaded[i], timestamp), out);
       if (loaded[i].isEmpty()) {
         if (stored[i]) {
           states.remove(keyOf[i]);
@@ -195,18 +203,6 @@ public final class FastRuleFunction
       }
     }
     return deadlines;
-  }
-
-  /** Buffered timestamps the watermark has passed, oldest first. */
-  private List<Long> due(long watermark) throws Exception {
-    List<Long> due = new ArrayList<>();
-    for (Long ts : buffer.keys()) {
-      if (ts <= watermark) {
-        due.add(ts);
-      }
-    }
-    due.sort(null);
-    return due;
   }
 
   private void emit(int i, List<Map<String, List<CustomerEvent>>> found,

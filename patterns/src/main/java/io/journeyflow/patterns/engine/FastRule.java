@@ -264,7 +264,7 @@ public final class FastRule implements Serializable {
   private Map<String, List<CustomerEvent>> materialize(PartialMatch match) {
     Map<String, List<CustomerEvent>> out = new LinkedHashMap<>();
     for (int i = 0; i < match.taken(); i++) {
-      out.computeIfAbsent(slots[i].step(), s -> new ArrayList<>(1)).add(match.events.get(i));
+      out.computeIfAbsent(slots[i].step(), s -> new ArrayList<>(1)).add(match.event(i));
     }
     return out;
   }
@@ -281,7 +281,7 @@ public final class FastRule implements Serializable {
     public CustomerEvent first(String step) {
       for (int i = 0; i < p.taken(); i++) {
         if (slots[i].step().equals(step)) {
-          return p.events.get(i);
+          return p.event(i);
         }
       }
       return null;
@@ -291,7 +291,7 @@ public final class FastRule implements Serializable {
     public CustomerEvent last(String step) {
       for (int i = p.taken() - 1; i >= 0; i--) {
         if (slots[i].step().equals(step)) {
-          return p.events.get(i);
+          return p.event(i);
         }
       }
       return null;

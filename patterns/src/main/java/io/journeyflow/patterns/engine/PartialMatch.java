@@ -14,7 +14,7 @@ final class PartialMatch implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** Event k was taken by slot k: supported shapes never skip a slot. */
-  final List<CustomerEvent> events;
+  final List<StoredEvent> events;
   /** Timestamp and event id of the first event: CEP's start event id orders matches. */
   final long startTs;
   final String startId;
@@ -24,7 +24,7 @@ final class PartialMatch implements Serializable {
   /** No event has been seen since the last take (what a strict absence looks at). */
   final boolean fresh;
 
-  private PartialMatch(List<CustomerEvent> events, long startTs, String startId, long lastTs,
+  private PartialMatch(List<StoredEvent> events, long startTs, String startId, long lastTs,
       String lastId, boolean fresh) {
     this.events = events;
     this.startTs = startTs;
@@ -35,28 +35,32 @@ final class PartialMatch implements Serializable {
   }
 
   static PartialMatch start(CustomerEvent event, long timestamp) {
-    List<CustomerEvent> events = new ArrayList<>(2);
-    events.add(event);
+    List<StoredEvent> events = new ArrayList<>(2);
+    events.add(StoredEvent.of(event));
     return new PartialMatch(events, timestamp, event.getEventId(), timestamp,
         event.getEventId(), true);
   }
 
   /** A partial match read back from state. */
-  static PartialMatch restore(List<CustomerEvent> events, long startTs, long lastTs,
-      boolean fresh) {
-    return new PartialMatch(events, startTs, events.get(0).getEventId(), lastTs,
-        events.get(events.size() - 1).getEventId(), fresh);
+  static PartialMatch restore(List<StoredEvent> events, long startTs, String startId,
+      long lastTs, String lastId, boolean fresh) {
+    return new PartialMatch(events, startTs, startId, lastTs, lastId, fresh);
   }
 
   PartialMatch take(CustomerEvent event, long timestamp) {
-    List<CustomerEvent> more = new ArrayList<>(events.size() + 1);
+    List<StoredEvent> more = new ArrayList<>(events.size() + 1);
     more.addAll(events);
-    more.add(event);
+    more.add(StoredEvent.of(event));
     return new PartialMatch(more, startTs, startId, timestamp, event.getEventId(), true);
   }
 
   PartialMatch seen() {
     return fresh ? new PartialMatch(events, startTs, startId, lastTs, lastId, false) : this;
+  }
+
+  /** The event taken by slot {@code k}. */
+  CustomerEvent event(int k) {
+    return events.get(k).get();
   }
 
   int taken() {

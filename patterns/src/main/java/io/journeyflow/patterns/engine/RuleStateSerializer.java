@@ -9,21 +9,35 @@ import org.apache.flink.api.common.typeutils.CompositeTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Flink state serializer of a {@link RuleState}: the matches' shape in a few bytes, each event
  * through the given event serializer (the job passes Flink's Avro serializer, so events in
  * state follow the event schema's evolution like every other event in state).
+ *
+ * <p>Format 2 (snapshot version 2) stores each event with its length and each partial match
+ * with its start and last event ids, so a state is read and written back without decoding its
+ * events ({@link StoredEvent}). Format 1 (no lengths, no ids) is still read: a savepoint taken
+ * with it is migrated when restored.
  */
 public final class RuleStateSerializer extends TypeSerializer<RuleState> {
 
   private static final long serialVersionUID = 1L;
 
   private final TypeSerializer<CustomerEvent> events;
+  /** Reads format 1: only the serializer restored from a format-1 snapshot. */
+  private final boolean format1;
+  private transient DataOutputSerializer buffer;
 
   public RuleStateSerializer(TypeSerializer<CustomerEvent> events) {
+    this(events, false);
+  }
+
+  RuleStateSerializer(TypeSerializer<CustomerEvent> events, boolean format1) {
     this.events = events;
+    this.format1 = format1;
   }
 
   @Override
@@ -33,8 +47,8 @@ public final class RuleStateSerializer extends TypeSerializer<RuleState> {
 
   @Override
   public TypeSerializer<RuleState> duplicate() {
-    TypeSerializer<CustomerEvent> copy = events.duplicate();
-    return copy == events ? this : new RuleStateSerializer(copy);
+    // Not shareable: the encoding buffer, and the events decoded later with this serializer.
+    return new RuleStateSerializer(events.duplicate(), format1);
   }
 
   @Override
@@ -68,14 +82,24 @@ public final class RuleStateSerializer extends TypeSerializer<RuleState> {
   }
 
   private void writeList(List<PartialMatch> list, DataOutputView out) throws IOException {
+    if (format1) {
+      throw new IllegalStateException("format 1 of fast rule states is only read");
+    }
+    if (buffer == null) {
+      buffer = new DataOutputSerializer(256);
+    }
     out.writeInt(list.size());
     for (PartialMatch p : list) {
       out.writeLong(p.startTs);
       out.writeLong(p.lastTs);
       out.writeBoolean(p.fresh);
+      out.writeUTF(p.startId);
+      out.writeUTF(p.lastId);
       out.writeInt(p.events.size());
-      for (CustomerEvent e : p.events) {
-        events.serialize(e, out);
+      for (StoredEvent e : p.events) {
+        byte[] bytes = e.bytes(events, buffer);
+        out.writeInt(bytes.length);
+        out.write(bytes);
       }
     }
   }
@@ -95,12 +119,26 @@ public final class RuleStateSerializer extends TypeSerializer<RuleState> {
       long startTs = in.readLong();
       long lastTs = in.readLong();
       boolean fresh = in.readBoolean();
-      int count = in.readInt();
-      List<CustomerEvent> taken = new ArrayList<>(count + 1);
-      for (int k = 0; k < count; k++) {
-        taken.add(events.deserialize(in));
+      if (format1) {
+        int count = in.readInt();
+        List<StoredEvent> taken = new ArrayList<>(count + 1);
+        for (int k = 0; k < count; k++) {
+          taken.add(StoredEvent.of(events.deserialize(in)));
+        }
+        list.add(PartialMatch.restore(taken, startTs, taken.get(0).get().getEventId(), lastTs,
+            taken.get(count - 1).get().getEventId(), fresh));
+        continue;
       }
-      list.add(PartialMatch.restore(taken, startTs, lastTs, fresh));
+      String startId = in.readUTF();
+      String lastId = in.readUTF();
+      int count = in.readInt();
+      List<StoredEvent> taken = new ArrayList<>(count + 1);
+      for (int k = 0; k < count; k++) {
+        byte[] bytes = new byte[in.readInt()];
+        in.readFully(bytes);
+        taken.add(StoredEvent.stored(bytes, events));
+      }
+      list.add(PartialMatch.restore(taken, startTs, startId, lastTs, lastId, fresh));
     }
     return list;
   }
@@ -117,12 +155,13 @@ public final class RuleStateSerializer extends TypeSerializer<RuleState> {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof RuleStateSerializer other && events.equals(other.events);
+    return o instanceof RuleStateSerializer other && events.equals(other.events)
+        && format1 == other.format1;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(RuleStateSerializer.class, events);
+    return Objects.hash(RuleStateSerializer.class, events, format1);
   }
 
   @Override
@@ -134,6 +173,9 @@ public final class RuleStateSerializer extends TypeSerializer<RuleState> {
   public static final class Snapshot
       extends CompositeTypeSerializerSnapshot<RuleState, RuleStateSerializer> {
 
+    /** The format of the states written with the serializer this snapshot was taken of. */
+    private int format = 2;
+
     public Snapshot() {}
 
     Snapshot(RuleStateSerializer serializer) {
@@ -142,7 +184,20 @@ public final class RuleStateSerializer extends TypeSerializer<RuleState> {
 
     @Override
     protected int getCurrentOuterSnapshotVersion() {
-      return 1;
+      return 2;
+    }
+
+    @Override
+    protected void readOuterSnapshot(int version, DataInputView in, ClassLoader loader) {
+      format = version; // snapshot version 1 was written by the format-1 serializer
+    }
+
+    @Override
+    protected OuterSchemaCompatibility resolveOuterSchemaCompatibility(
+        TypeSerializerSnapshot<RuleState> old) {
+      return old instanceof Snapshot s && s.format < 2
+          ? OuterSchemaCompatibility.COMPATIBLE_AFTER_MIGRATION
+          : OuterSchemaCompatibility.COMPATIBLE_AS_IS;
     }
 
     @Override
@@ -154,7 +209,7 @@ public final class RuleStateSerializer extends TypeSerializer<RuleState> {
     @SuppressWarnings("unchecked")
     protected RuleStateSerializer createOuterSerializerWithNestedSerializers(
         TypeSerializer<?>[] nested) {
-      return new RuleStateSerializer((TypeSerializer<CustomerEvent>) nested[0]);
+      return new RuleStateSerializer((TypeSerializer<CustomerEvent>) nested[0], format < 2);
     }
   }
 }

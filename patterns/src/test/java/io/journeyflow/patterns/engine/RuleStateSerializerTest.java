@@ -1,0 +1,145 @@
+package io.journeyflow.patterns.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.journeyflow.patterns.RuleLoader;
+import io.journeyflow.schema.CustomerEvent;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.formats.avro.typeutils.AvroSerializer;
+import org.junit.jupiter.api.Test;
+
+/** The fast engine's state format: lazy events, and format-1 states migrated on restore. */
+class RuleStateSerializerTest {
+
+  private static final FastRule RULE = FastRule.compile(RuleLoader.parse("r.yaml", """
+      id: two-steps
+      version: 1
+      journey: test
+      within: 1h
+      correlateBy: entityId
+      steps:
+        - name: failed
+          eventTypes: [payment.failed]
+        - name: posted
+          eventTypes: [billing.adjustment.posted]
+      actions:
+        - type: NOTE
+      """)).orElseThrow();
+
+  /** Two partial matches on different invoices, one of them held back complete. */
+  private static RuleState state() throws Exception {
+    RuleState state = new RuleState();
+    long t = 0;
+    for (CustomerEvent event : List.of(e("f1", "payment.failed", 1, "inv-1", Map.of("n", 1L)),
+        e("f2", "payment.failed", 2, "inv-2", Map.of()),
+        e("p2", "billing.adjustment.posted", 3, "inv-2", Map.of()))) {
+      t = event.getOccurredAt().toEpochMilli();
+      RULE.process(state, event, t);
+    }
+    assertThat(state.size()).isEqualTo(2);
+    return state;
+  }
+
+  private static CustomerEvent e(String id, String type, long minute, String invoice,
+      Map<String, Object> attributes) {
+    return CustomerEvent.newBuilder().setEventId(id).setEventType(type).setSource("test")
+        .setOccurredAt(Instant.ofEpochSecond(60 * minute))
+        .setIdentities(new HashMap<>(Map.of("customerId", "c1"))).setEntityId(invoice)
+        .setAttributes(new HashMap<>(attributes)).build();
+  }
+
+  private static RuleStateSerializer serializer() {
+    return new RuleStateSerializer(new AvroSerializer<>(CustomerEvent.class));
+  }
+
+  private static byte[] write(TypeSerializer<RuleState> serializer, RuleState state)
+      throws Exception {
+    DataOutputSerializer out = new DataOutputSerializer(256);
+    serializer.serialize(state, out);
+    return out.getCopyOfBuffer();
+  }
+
+  @Test
+  void aStateReadBackIsWrittenAgainWithoutDecodingItsEvents() throws Exception {
+    RuleState original = state();
+    byte[] bytes = write(serializer(), original);
+    RuleState read = serializer().deserialize(new DataInputDeserializer(bytes));
+
+    // Written back untouched: the same bytes, and no event was decoded for it.
+    assertThat(write(serializer(), read)).isEqualTo(bytes);
+    for (PartialMatch p : read.partials) {
+      assertThat(p.events).allSatisfy(e -> assertThat(e).extracting("event").isNull());
+    }
+    // Read when needed: the same events, ids and times.
+    assertThat(read.partials).hasSameSizeAs(original.partials);
+    for (int i = 0; i < read.partials.size(); i++) {
+      PartialMatch a = original.partials.get(i);
+      PartialMatch b = read.partials.get(i);
+      assertThat(List.of(b.startTs, b.startId, b.lastTs, b.lastId, b.fresh))
+          .isEqualTo(List.of(a.startTs, a.startId, a.lastTs, a.lastId, a.fresh));
+      assertThat(b.event(0)).isEqualTo(a.event(0));
+    }
+    // And the engine goes on from it: the second invoice's match is released on time.
+    assertThat(RULE.advanceTime(read, 3_600_000L * 2)).isNotNull();
+  }
+
+  @Test
+  void aFormatOneStateFromAnOlderSavepointIsMigrated() throws Exception {
+    RuleState original = state();
+    // Format 1, as the earlier serializer wrote it: no lengths, no ids, events inline.
+    AvroSerializer<CustomerEvent> avro = new AvroSerializer<>(CustomerEvent.class);
+    DataOutputSerializer old = new DataOutputSerializer(256);
+    for (List<PartialMatch> list : List.of(original.partials, original.completed)) {
+      old.writeInt(list.size());
+      for (PartialMatch p : list) {
+        old.writeLong(p.startTs);
+        old.writeLong(p.lastTs);
+        old.writeBoolean(p.fresh);
+        old.writeInt(p.taken());
+        for (int k = 0; k < p.taken(); k++) {
+          avro.serialize(p.event(k), old);
+        }
+      }
+    }
+    // Its snapshot, as snapshot version 1 (patched in the real bytes of a version 2 one).
+    DataOutputSerializer snapshotOut = new DataOutputSerializer(256);
+    TypeSerializerSnapshot.writeVersionedSnapshot(snapshotOut,
+        serializer().snapshotConfiguration());
+    byte[] snapshotBytes = snapshotOut.getCopyOfBuffer();
+    patchOuterVersion(snapshotBytes);
+    TypeSerializerSnapshot<RuleState> oldSnapshot = TypeSerializerSnapshot.readVersionedSnapshot(
+        new DataInputDeserializer(snapshotBytes), getClass().getClassLoader());
+
+    TypeSerializerSchemaCompatibility<RuleState> compatibility =
+        serializer().snapshotConfiguration().resolveSchemaCompatibility(oldSnapshot);
+    assertThat(compatibility.isCompatibleAfterMigration()).isTrue();
+    RuleState migrated = oldSnapshot.restoreSerializer()
+        .deserialize(new DataInputDeserializer(old.getCopyOfBuffer()));
+    assertThat(write(serializer(), migrated)).isEqualTo(write(serializer(), original));
+  }
+
+  /** Finds the composite snapshot's magic number and sets the outer version after it to 1. */
+  private static void patchOuterVersion(byte[] bytes) {
+    int magic = 911108; // CompositeTypeSerializerSnapshot.MAGIC_NUMBER
+    for (int i = 0; i + 8 <= bytes.length; i++) {
+      if (readInt(bytes, i) == magic && readInt(bytes, i + 4) == 2) {
+        bytes[i + 7] = 1;
+        return;
+      }
+    }
+    throw new AssertionError("no outer snapshot version 2 found");
+  }
+
+  private static int readInt(byte[] b, int i) {
+    return (b[i] & 0xff) << 24 | (b[i + 1] & 0xff) << 16 | (b[i + 2] & 0xff) << 8
+        | (b[i + 3] & 0xff);
+  }
+}
