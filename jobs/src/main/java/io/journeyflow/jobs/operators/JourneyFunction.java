@@ -99,6 +99,8 @@ public final class JourneyFunction
   static final String EXITED = "journey-exited";
   static final String ERASED_AT = "erased-at";
   static final String OPEN_JOURNEYS = "open-journeys";
+  /** Since 2026-12 the open journeys are one value per customer; before, one entry per rule. */
+  static final String JOURNEYS = "journeys";
   static final String CONTACTS = "contact-times";
   static final String STARTED = "journey-started";
   static final String FOLLOW_UPS = "follow-ups";
@@ -150,7 +152,17 @@ public final class JourneyFunction
   private transient MapState<String, Long> entered;
   private transient MapState<String, Long> exited;
   private transient ValueState<Long> erasedAt;
-  private transient MapState<String, OpenJourney> journeys;
+  /**
+   * The open journeys, one value per customer: an event that several rules name reads and
+   * writes it once, and the analytics check reads it without iterating a map whose deleted
+   * entries (every journey that ended) RocksDB iterators have to step over.
+   */
+  private transient ValueState<List<OpenJourney>> journeyList;
+  /** The form of savepoints before 2026-12, moved into {@link #journeyList} when first read. */
+  private transient MapState<String, OpenJourney> legacyJourneys;
+  /** The current key's open journeys by rule id while a timer runs (null: not read yet). */
+  private transient Map<String, OpenJourney> journeysNow;
+  private transient boolean journeysChanged;
   private transient ListState<Long> contacts;
   private transient MapState<String, Long> started;
   private transient MapState<String, JourneyFact> followUps;
@@ -259,8 +271,10 @@ public final class JourneyFunction
     ValueStateDescriptor<Long> tombstone = new ValueStateDescriptor<>(ERASED_AT, Types.LONG);
     tombstone.enableTimeToLive(ttl(settings.tombstoneTtl()));
     erasedAt = getRuntimeContext().getState(tombstone);
-    journeys = getRuntimeContext().getMapState(new MapStateDescriptor<>(OPEN_JOURNEYS,
+    legacyJourneys = getRuntimeContext().getMapState(new MapStateDescriptor<>(OPEN_JOURNEYS,
         Types.STRING, new AvroTypeInfo<>(OpenJourney.class)));
+    journeyList = getRuntimeContext().getState(new ValueStateDescriptor<>(JOURNEYS,
+        new ListTypeInfo<>(new AvroTypeInfo<>(OpenJourney.class))));
     contacts = getRuntimeContext().getListState(new ListStateDescriptor<>(CONTACTS, Types.LONG));
     MapStateDescriptor<String, Long> startedDescriptor =
         new MapStateDescriptor<>(STARTED, Types.STRING, Types.LONG);
@@ -350,6 +364,8 @@ public final class JourneyFunction
     timers = ctx.timerService();
     openCache = null; // another key, or this one's state moved on since the last timer
     sharedAt = null;
+    journeysNow = null;
+    journeysChanged = false;
     String customerId = ctx.getCurrentKey();
     Instant now = Instant.ofEpochMilli(timestamp);
     List<CustomerEvent> events = pendingEvents.get(timestamp);
@@ -422,6 +438,7 @@ public final class JourneyFunction
       }
     }
     analyticsDue(timestamp);
+    storeJourneys();
     for (JourneyFact f : factsOut) {
       ctx.output(facts, f);
     }
@@ -518,7 +535,7 @@ public final class JourneyFunction
     Instant t = e.getOccurredAt();
     // Only rules that name the event type can move: no state access for the others.
     for (Rule rule : byType.naming(e.getEventType())) {
-      OpenJourney j = journeys.get(rule.id());
+      OpenJourney j = journeys().get(rule.id());
       if (j != null && closed(rule, j, t)) {
         abandon(rule, j);
         j = null;
@@ -526,8 +543,8 @@ public final class JourneyFunction
       List<io.journeyflow.patterns.StepSpec> steps = rule.steps();
       if (j == null) {
         if (steps.get(0).eventTypes().contains(e.getEventType())) {
-          journeys.put(rule.id(), new OpenJourney(rule.id(), rule.journey(), steps.get(0).name(),
-              t, t, e.getEntityId()));
+          putJourney(new OpenJourney(rule.id(), rule.journey(), steps.get(0).name(), t, t,
+              e.getEntityId()));
           fact(rule, JourneyFacts.ENTERED, t, null, null, null, null);
           fact(rule, JourneyFacts.STEP, t, steps.get(0).name(), null, null, null);
           if (!started.contains(rule.id())) {
@@ -553,11 +570,56 @@ public final class JourneyFunction
           }
           j.setStage(step.name());
           j.setLastEventAt(t);
-          journeys.put(rule.id(), j);
+          putJourney(j);
           break;
         }
       }
     }
+  }
+
+  /** The current customer's open journeys by rule id, read once per timer. */
+  private Map<String, OpenJourney> journeys() throws Exception {
+    if (journeysNow == null) {
+      journeysNow = new TreeMap<>();
+      List<OpenJourney> stored = journeyList.value();
+      if (stored != null) {
+        stored.forEach(j -> journeysNow.put(j.getRuleId(), j));
+      } else if (!legacyJourneys.isEmpty()) {
+        for (OpenJourney j : legacyJourneys.values()) {
+          journeysNow.put(j.getRuleId(), j);
+        }
+        legacyJourneys.clear();
+        journeysChanged = true;
+      }
+    }
+    return journeysNow;
+  }
+
+  private void putJourney(OpenJourney j) throws Exception {
+    journeys().put(j.getRuleId(), j);
+    journeysChanged = true;
+  }
+
+  private void removeJourney(String ruleId) throws Exception {
+    journeysChanged |= journeys().remove(ruleId) != null;
+  }
+
+  private void clearJourneys() throws Exception {
+    journeys().clear();
+    journeysChanged = true;
+  }
+
+  /** Writes the open journeys back if a timer changed them. */
+  private void storeJourneys() throws Exception {
+    if (journeysChanged) {
+      if (journeysNow.isEmpty()) {
+        journeyList.clear();
+      } else {
+        journeyList.update(new ArrayList<>(journeysNow.values()));
+      }
+    }
+    journeysNow = null;
+    journeysChanged = false;
   }
 
   /** Whether a journey's window has passed at {@code t}. */
@@ -568,7 +630,7 @@ public final class JourneyFunction
   private List<OpenJourney> openJourneys(String except, Instant now) throws Exception {
     List<OpenJourney> list = new ArrayList<>();
     List<OpenJourney> stale = new ArrayList<>();
-    for (OpenJourney j : journeys.values()) {
+    for (OpenJourney j : journeys().values()) {
       Rule rule = rules.rule(j.getRuleId());
       if (rule == null || closed(rule, j, now)) {
         stale.add(j); // windows close lazily, when they are read
@@ -580,7 +642,7 @@ public final class JourneyFunction
     for (OpenJourney j : stale) {
       Rule rule = rules.rule(j.getRuleId());
       if (rule == null) {
-        journeys.remove(j.getRuleId());
+        removeJourney(j.getRuleId());
       } else {
         abandon(rule, j);
       }
@@ -613,8 +675,7 @@ public final class JourneyFunction
     for (Map.Entry<String, RuleMatch> e : openedBy.entries()) {
       opening.put(e.getKey(), e.getValue());
     }
-    List<OpenJourney> journeysNow = new ArrayList<>();
-    journeys.values().forEach(journeysNow::add);
+    List<OpenJourney> openNowJourneys = new ArrayList<>(journeys().values());
     Map<String, List<Action>> waiting = new HashMap<>();
     for (Map.Entry<Long, List<Action>> e : deferred.entries()) {
       waiting.put(Long.toString(e.getKey()), e.getValue());
@@ -632,7 +693,7 @@ public final class JourneyFunction
     Map<String, JourneyFact> waitingOutcomes = new HashMap<>();
     attributions.entries().forEach(e -> waitingOutcomes.put(e.getKey(), e.getValue()));
     if (context.isEmpty() && p == null && openNow.isEmpty() && sent.isEmpty()
-        && contactTimes.isEmpty() && journeysNow.isEmpty() && waiting.isEmpty()
+        && contactTimes.isEmpty() && openNowJourneys.isEmpty() && waiting.isEmpty()
         && held.isEmpty() && enteredAt.isEmpty() && exitedAt.isEmpty() && startedAt.isEmpty()
         && waitingFollowUps.isEmpty() && waitingOutcomes.isEmpty()) {
       return;
@@ -646,7 +707,7 @@ public final class JourneyFunction
         .setSends(sent)
         .setContactTimes(contactTimes)
         .setOpenedBy(opening)
-        .setOpenJourneys(journeysNow)
+        .setOpenJourneys(openNowJourneys)
         .setDeferred(waiting)
         .setAwaitingApproval(held)
         .setEntered(enteredAt)
@@ -665,7 +726,7 @@ public final class JourneyFunction
     openedBy.clear();
     sends.clear();
     contacts.clear();
-    journeys.clear();
+    clearJourneys();
     deferred.clear(); // their timers find nothing here
     awaiting.clear();
     entered.clear();
@@ -763,8 +824,8 @@ public final class JourneyFunction
       contacts.update(all);
     }
     for (OpenJourney j : t.getOpenJourneys()) {
-      if (!journeys.contains(j.getRuleId())) {
-        journeys.put(j.getRuleId(), j);
+      if (!journeys().containsKey(j.getRuleId())) {
+        putJourney(j);
         Long start = t.getStarted().get(j.getRuleId());
         if (start != null) {
           started.put(j.getRuleId(), start); // resolution time counts from the first start
@@ -867,7 +928,7 @@ public final class JourneyFunction
     awaiting.clear();
     entered.clear();
     exited.clear();
-    journeys.clear();
+    clearJourneys();
     contacts.clear();
     started.clear();
     followUps.clear();
@@ -907,7 +968,7 @@ public final class JourneyFunction
     }
     Instant now = match.getMatchedAt();
     shareContext(now);
-    journeys.remove(rule.id()); // the match completes this journey
+    removeJourney(rule.id()); // the match completes this journey
     List<Action> actions = JourneyRecords.actions(rule, match, sharedRecent, openSuppressions(),
         openJourneys(rule.id(), now));
     for (Action a : actions) {
@@ -1009,7 +1070,7 @@ public final class JourneyFunction
   private void abandon(Rule rule, OpenJourney j) throws Exception {
     Instant end = j.getOpenedAt().plus(rule.within());
     fact(rule, JourneyFacts.ABANDONED, end, j.getStage(), null, null, null);
-    journeys.remove(rule.id());
+    removeJourney(rule.id());
     started.remove(rule.id());
   }
 
@@ -1041,10 +1102,11 @@ public final class JourneyFunction
         fact(f);
       }
     }
-    if (attributions.isEmpty()) {
-      return;
+    List<Rule> outcomeOf = byType.withOutcome(event.getEventType());
+    if (outcomeOf.isEmpty() || attributions.isEmpty()) {
+      return; // an iterator per event costs more than the look-up of the rules
     }
-    for (Rule rule : byType.withOutcome(event.getEventType())) {
+    for (Rule rule : outcomeOf) {
       JourneyFact f = attributions.get(rule.id());
       if (f != null && now.isAfter(f.getAt())) {
         attributions.remove(rule.id());
@@ -1063,10 +1125,10 @@ public final class JourneyFunction
     }
     Instant now = Instant.ofEpochMilli(timestamp);
     long next = Long.MAX_VALUE;
-    openJourneys(null, now); // abandons the journeys whose window passed
-    for (OpenJourney j : journeys.values()) {
+    // Abandons the journeys whose window passed and returns the others.
+    for (OpenJourney j : openJourneys(null, now)) {
       Rule rule = rules.rule(j.getRuleId());
-      if (rule != null && rule.within() != null) {
+      if (rule.within() != null) {
         next = Math.min(next, j.getOpenedAt().plus(rule.within()).toEpochMilli());
       }
     }
@@ -1123,7 +1185,7 @@ public final class JourneyFunction
   private void exitBy(CustomerEvent event, Instant now, OnTimerContext ctx) throws Exception {
     for (Rule rule : byType.exitingOn(event.getEventType())) {
       exited.put(rule.journey(), now.toEpochMilli());
-      journeys.remove(rule.id());
+      removeJourney(rule.id());
       Long start = started.get(rule.id());
       if (start != null) {
         started.remove(rule.id());

@@ -16,6 +16,7 @@ import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.Decision;
 import io.journeyflow.schema.DecisionOutcome;
 import io.journeyflow.schema.ErasureConfirmation;
+import io.journeyflow.schema.OpenJourney;
 import io.journeyflow.schema.OpenSuppression;
 import io.journeyflow.schema.SuppressionSignal;
 import io.journeyflow.schema.SuppressionState;
@@ -24,10 +25,17 @@ import io.journeyflow.schema.internal.RuleMatch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -241,6 +249,48 @@ class JourneyFunctionTest {
       h.processWatermark1(new Watermark(millis(70)));
       assertThat(signals(h)).extracting(SuppressionSignal::getState)
           .containsExactly(SuppressionState.SUPPRESS, SuppressionState.RELEASE);
+    }
+  }
+
+  @Test
+  void openJourneysOfAnOlderSavepointAreMovedToTheOneValuePerCustomer() throws Exception {
+    RuleSet rules = new RuleSet(List.of(RULES.rule("issue"), TestRules.of("""
+        id: promo
+        version: 1
+        journey: commerce
+        within: 2h
+        steps:
+          - name: viewed
+            eventTypes: [promo.viewed]
+          - name: bought
+            eventTypes: [order.placed]
+        actions:
+          - type: THANKS
+        """).rule("promo")));
+    try (var h = harness(rules, 20, new EmbeddedRocksDBStateBackend())) {
+      h.open();
+      // As a savepoint of an earlier version holds it: one map entry per rule.
+      var backend = h.getOperator().getKeyedStateBackend();
+      backend.setCurrentKey("c1");
+      MapState<String, OpenJourney> legacy = backend.getPartitionedState(
+          VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+          new MapStateDescriptor<>(JourneyFunction.OPEN_JOURNEYS, Types.STRING,
+              new AvroTypeInfo<>(OpenJourney.class)));
+      OpenJourney promo = new OpenJourney("promo", "commerce", "viewed", at(5), at(5), null);
+      legacy.put("promo", promo);
+
+      openIssue(h, event("e1", "issue.opened", "c1", 10, "case-1"));
+      h.processBothWatermarks(new Watermark(millis(10)));
+
+      assertThat(h.extractOutputValues().get(0).getContext().getOpenJourneys())
+          .containsExactly(promo);
+      backend.setCurrentKey("c1");
+      assertThat(legacy.isEmpty()).isTrue();
+      ValueState<List<OpenJourney>> moved = backend.getPartitionedState(
+          VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+          new ValueStateDescriptor<>(JourneyFunction.JOURNEYS,
+              new ListTypeInfo<>(new AvroTypeInfo<>(OpenJourney.class))));
+      assertThat(moved.value()).containsExactly(promo);
     }
   }
 

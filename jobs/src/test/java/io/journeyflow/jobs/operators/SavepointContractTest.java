@@ -99,7 +99,8 @@ class SavepointContractTest {
         "journey " + JourneyFunction.STARTED,
         "journey " + JourneyFunction.FOLLOW_UPS,
         "journey " + JourneyFunction.ATTRIBUTIONS,
-        "journey " + JourneyFunction.ANALYTICS_DUE);
+        "journey " + JourneyFunction.ANALYTICS_DUE,
+        "journey " + JourneyFunction.JOURNEYS);
     assertThat(names).as("state names (savepoint-contract/state-names.txt)")
         .containsExactlyElementsOf(lines("state-names.txt"));
   }
