@@ -9,7 +9,6 @@ import io.journeyflow.patterns.engine.RuleStateSerializer;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.internal.MatchedEvent;
 import io.journeyflow.schema.internal.RuleMatch;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -34,22 +33,21 @@ import org.apache.flink.util.Collector;
  * All rules the fast engine supports, in one keyed operator: one event-time buffer per customer
  * (events wait for the watermark, as in CEP's operator) and one small {@link RuleState} per
  * customer and rule. When the watermark passes buffered events they are fed in CEP's order
- * (timestamp, then event id) to the rules that look at them, then event time advances to the
- * watermark; an event-time timer at each partial match's window end makes timeouts and
- * absences fire at the same watermark as in CEP.
+ * (timestamp, then event id) to the rules that look at them; an event-time timer at each
+ * partial match's window end makes timeouts and absences fire at the same watermark as in CEP.
  *
- * <p>Each buffered instant and each partial match's window end has its own timer, and Flink fires
- * a key's timers in time order, so a timer handles only its own instant: the events buffered
- * for it, and the rules whose window ends are due by it. Timing out at each window end instead
- * of at the watermark gives the same matches in the same order as CEP (a partial match whose
- * window ended before an event is timed out before that event either way), and it needs no scan
- * of the buffer: an iterator over a customer's buffer has to step over the deletion markers of
- * every instant it ever held, which made that scan most of the operator's time.
+ * <p>Each buffered instant and each window end has its own timer, and Flink fires a key's
+ * timers in time order, so a timer handles only its own instant: the events buffered for it,
+ * and the rules whose window ends are due by it. Timing out at each window end instead of at
+ * the watermark gives the same matches in the same order as CEP (a partial match whose window
+ * ended before an event is timed out before that event either way), and it needs no scan of
+ * the buffer: an iterator over a customer's buffer steps over the deletion marker of every
+ * instant it ever held, which made that scan most of the operator's time.
  *
  * <p>The rule states are one map per customer, keyed by rule version, holding only non-empty
  * states, beside a small index (rule version to the event time at which its state can next
  * time out). A timer reads the index, then only the states of the rules its events concern and
- * of those whose deadline the watermark has passed, and writes back only what it touched.
+ * of those whose deadline has come, and writes back only what it touched.
  * Entries of rule versions no longer deployed are dropped when the index is read.
  */
 public final class FastRuleFunction
@@ -135,7 +133,6 @@ public final class FastRuleFunction
     boolean[] touched = new boolean[rules.size()];
     List<CustomerEvent> events = buffer.get(timestamp);
     if (events != null) {
-      long ts = timestamp;
       events.sort(new EventOrder());
       for (CustomerEvent event : events) {
         for (int i = 0; i < rules.size(); i++) {
@@ -148,14 +145,14 @@ public final class FastRuleFunction
             stored[i] = deadlines.containsKey(keyOf[i]);
             loaded[i] = stored[i] ? states.get(keyOf[i]) : new RuleState();
           }
-          emit(i, rule.process(loaded[i], event, ts), out);
+          emit(i, rule.process(loaded[i], event, timestamp), out);
           if (rule.windowMillis() > 0 && !loaded[i].isEmpty()) {
             // A partial match that started here ends its window then (a no-op otherwise).
-            ctx.timerService().registerEventTimeTimer(ts + rule.windowMillis());
+            ctx.timerService().registerEventTimeTimer(timestamp + rule.windowMillis());
           }
         }
       }
-      buffer.remove(ts);
+      buffer.remove(timestamp);
     }
     for (int i = 0; i < rules.size(); i++) {
       Long deadline = deadlines.get(keyOf[i]);
