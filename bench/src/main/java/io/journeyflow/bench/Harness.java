@@ -117,6 +117,8 @@ public final class Harness implements AutoCloseable {
           null);
       int n = Math.min(5, maxRules);
       Duration limit = Duration.ofSeconds(Math.min(10, settings.maxRunTime().toSeconds()));
+      // The baseline too: its runs sped up one after the other without one (52k, 67k, 98k).
+      runThroughput(report, "warmup", "baseline", null, topic, customers, 0, false, limit);
       runThroughput(report, "warmup", "full", rulesFor(n), topic, customers, n, false, limit);
       if (!settings.fastRules().isEmpty()) {
         // The fast path runs other code (the fast engine, more matches to decide): without its
