@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * What a rule suppresses while its issue is open, and what ends it: a release event type, a
@@ -28,6 +29,14 @@ public record SuppressSpec(
    * the opening match.
    */
   public boolean releasedBy(CustomerEvent candidate, List<MatchedEvent> openedBy) {
+    return releasedBy(candidate, () -> openedBy);
+  }
+
+  /**
+   * The same, asking for the opening match's events only when the release condition needs them
+   * (callers that keep them in state read them only then).
+   */
+  public boolean releasedBy(CustomerEvent candidate, Supplier<List<MatchedEvent>> opening) {
     if (releaseOn.contains(candidate.getEventType())) {
       return true;
     }
@@ -36,6 +45,7 @@ public record SuppressSpec(
     }
     Map<String, CustomerEvent> bindings = new HashMap<>(4);
     bindings.put("event", candidate);
+    List<MatchedEvent> openedBy = opening.get();
     if (openedBy != null && !openedBy.isEmpty()) {
       bindings.put("opened", openedBy.get(openedBy.size() - 1).getEvent());
     }

@@ -92,34 +92,59 @@ public class StagesBenchmark {
     for (Rule rule : ruleSet.rules()) {
       FastRule.compile(rule).ifPresent(fast::add); // the generated rules all compile
     }
-    CustomerKeys keys = new CustomerKeys(List.of(CustomerKeys.CUSTOMER_ID));
-    try (var matcher = new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new FastRuleFunction(fast, keys)), keys, Types.STRING)) {
-      matcher.open();
-      // 2,000 customers: about 8 events each, so journeys and contexts build up.
-      EventGenerator generator = new EventGenerator(42, 2_000, 1.0, 0.02, ruleSet);
-      int matches = 0;
-      for (int k = 0; k < N; k++) {
-        long now = START + 50L * k;
-        CustomerEvent event = generator.next(now);
-        matcher.processElement(event, now);
-        events.add(event);
-        inputs.add(Either.<CustomerEvent, RuleMatch>Left(event));
-        if ((k & 63) == 63 || k == N - 1) {
-          long watermark = k == N - 1 ? Long.MAX_VALUE : now - 2_000;
-          matcher.processWatermark(watermark);
-          for (Object out : matcher.getOutput()) {
-            if (out instanceof StreamRecord<?> record) {
-              inputs.add(Either.<CustomerEvent, RuleMatch>Right((RuleMatch) record.getValue()));
-              matches++;
-            }
-          }
-          matcher.getOutput().clear();
-          inputs.add(watermark);
-        }
-      }
+    // 2,000 customers: about 8 events each, so journeys and contexts build up.
+    EventGenerator generator = new EventGenerator(42, 2_000, 1.0, 0.02, ruleSet);
+    for (int k = 0; k < N; k++) {
+      events.add(generator.next(START + 50L * k));
+    }
+    try (var heapMatcher = matcher()) {
+      heapMatcher.open();
+      int matches = replayRules(heapMatcher, inputs);
       System.out.printf("%n%d rules: %d events, %d matches%n", rules, N, matches);
     }
+  }
+
+  private KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, RuleMatch> matcher()
+      throws Exception {
+    CustomerKeys keys = new CustomerKeys(List.of(CustomerKeys.CUSTOMER_ID));
+    return new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new FastRuleFunction(fast, keys)), keys, Types.STRING);
+  }
+
+  /**
+   * Feeds the events to a rule operator, a watermark every 64 events, and returns the number of
+   * matches. With {@code journeyInputs}, also records what the decision operator is fed: each
+   * event, and at each watermark the matches it released, then the watermark.
+   */
+  private int replayRules(KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent,
+      RuleMatch> matcher, List<Object> journeyInputs) throws Exception {
+    int matches = 0;
+    for (int k = 0; k < N; k++) {
+      CustomerEvent event = events.get(k);
+      long now = event.getOccurredAt().toEpochMilli();
+      matcher.processElement(event, now);
+      if (journeyInputs != null) {
+        journeyInputs.add(Either.<CustomerEvent, RuleMatch>Left(event));
+      }
+      if ((k & 63) == 63 || k == N - 1) {
+        long watermark = k == N - 1 ? Long.MAX_VALUE : now - 2_000;
+        matcher.processWatermark(watermark);
+        for (Object out : matcher.getOutput()) {
+          if (out instanceof StreamRecord<?> record) {
+            matches++;
+            if (journeyInputs != null) {
+              journeyInputs.add(
+                  Either.<CustomerEvent, RuleMatch>Right((RuleMatch) record.getValue()));
+            }
+          }
+        }
+        matcher.getOutput().clear();
+        if (journeyInputs != null) {
+          journeyInputs.add(watermark);
+        }
+      }
+    }
+    return matches;
   }
 
   @Setup(Level.Invocation)
@@ -136,9 +161,7 @@ public class StagesBenchmark {
         Types.STRING);
     harness.setStateBackend(Backends.of(backend));
     harness.open();
-    CustomerKeys keys = new CustomerKeys(List.of(CustomerKeys.CUSTOMER_ID));
-    matcher = new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new FastRuleFunction(fast, keys)), keys, Types.STRING);
+    matcher = matcher();
     matcher.setStateBackend(Backends.of(backend));
     matcher.open();
   }
@@ -152,18 +175,7 @@ public class StagesBenchmark {
   @Benchmark
   @OperationsPerInvocation(N)
   public int rules() throws Exception {
-    int outputs = 0;
-    for (int k = 0; k < N; k++) {
-      CustomerEvent event = events.get(k);
-      long now = event.getOccurredAt().toEpochMilli();
-      matcher.processElement(event, now);
-      if ((k & 63) == 63 || k == N - 1) {
-        matcher.processWatermark(k == N - 1 ? Long.MAX_VALUE : now - 2_000);
-        outputs += matcher.getOutput().size();
-        matcher.getOutput().clear();
-      }
-    }
-    return outputs;
+    return replayRules(matcher, null);
   }
 
   @Benchmark

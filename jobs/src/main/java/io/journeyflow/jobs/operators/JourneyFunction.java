@@ -160,6 +160,8 @@ public final class JourneyFunction
   private transient ValueState<List<OpenJourney>> journeyList;
   /** The form of savepoints before 2026-12, moved into {@link #journeyList} when first read. */
   private transient MapState<String, OpenJourney> legacyJourneys;
+  /** Only state restored from a snapshot may hold {@link #legacyJourneys}. */
+  private transient boolean restored;
   /** The current key's open journeys by rule id while a timer runs (null: not read yet). */
   private transient Map<String, OpenJourney> journeysNow;
   private transient boolean journeysChanged;
@@ -203,6 +205,11 @@ public final class JourneyFunction
     this.erasures = erasures;
     this.facts = facts;
     this.settings = settings;
+  }
+
+  /** Set by the operator before {@link #open}: whether its state came from a snapshot. */
+  void restored(boolean fromSnapshot) {
+    restored = fromSnapshot;
   }
 
   /** With identity resolution: absorbed customers hand their state over through this output. */
@@ -455,7 +462,7 @@ public final class JourneyFunction
     return openCache;
   }
 
-  /** Puts or removes an open suppression; every change of {@link #open} goes through here. */
+  /** Puts or removes (null) an open suppression; changes of {@link #open} go through here. */
   private void setOpen(String scope, OpenSuppression suppression) throws Exception {
     openCache = null;
     if (suppression == null) {
@@ -584,7 +591,7 @@ public final class JourneyFunction
       List<OpenJourney> stored = journeyList.value();
       if (stored != null) {
         stored.forEach(j -> journeysNow.put(j.getRuleId(), j));
-      } else if (!legacyJourneys.isEmpty()) {
+      } else if (restored && !legacyJourneys.isEmpty()) {
         for (OpenJourney j : legacyJourneys.values()) {
           journeysNow.put(j.getRuleId(), j);
         }
@@ -721,8 +728,7 @@ public final class JourneyFunction
     recent.clear();
     recentCount.clear();
     profile.clear();
-    open.clear();
-    openCache = null;
+    clearOpen();
     openedBy.clear();
     sends.clear();
     contacts.clear();
@@ -920,8 +926,7 @@ public final class JourneyFunction
     absorbedInto.clear();
     profile.clear();
     sends.clear();
-    open.clear();
-    openCache = null;
+    clearOpen();
     openedBy.clear();
     deferred.clear();
     contest.clear();
@@ -1446,20 +1451,27 @@ public final class JourneyFunction
       if (rule == null || rule.suppress() == null) {
         continue; // rule removed: the suppression ends at its maximum duration
       }
-      SuppressSpec spec = rule.suppress();
-      boolean releases = spec.releaseOn().contains(event.getEventType());
-      if (!releases && spec.releaseWhen() != null) {
-        // Only a release condition needs the events that opened the suppression.
-        RuleMatch opening = openedBy.get(s.getSignalId());
-        List<MatchedEvent> openingEvents = opening == null ? List.of() : opening.getEvents();
-        releases = spec.releasedBy(event, openingEvents);
-      }
-      if (releases) {
+      if (rule.suppress().releasedBy(event, () -> openingEvents(s.getSignalId()))) {
         released.computeIfAbsent(s.getSignalId(), k -> new ArrayList<>()).add(s);
       }
     }
     String reason = "released by " + event.getEventType() + " " + event.getEventId();
     release(released, customerId, reason, event.getOccurredAt(), ctx);
+  }
+
+  private void clearOpen() {
+    openCache = null;
+    open.clear();
+  }
+
+  /** The events of the match that opened a suppression (read only for a release condition). */
+  private List<MatchedEvent> openingEvents(String signalId) {
+    try {
+      RuleMatch opening = openedBy.get(signalId);
+      return opening == null ? List.of() : opening.getEvents();
+    } catch (Exception e) {
+      throw new IllegalStateException("unreadable state " + OPENED_BY, e);
+    }
   }
 
   private void expire(Instant now, String customerId, OnTimerContext ctx) throws Exception {

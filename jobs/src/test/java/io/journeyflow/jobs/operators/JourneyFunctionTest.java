@@ -267,17 +267,26 @@ class JourneyFunctionTest {
         actions:
           - type: THANKS
         """).rule("promo")));
+    MapStateDescriptor<String, OpenJourney> legacyState = new MapStateDescriptor<>(
+        JourneyFunction.OPEN_JOURNEYS, Types.STRING, new AvroTypeInfo<>(OpenJourney.class));
+    OpenJourney promo = new OpenJourney("promo", "commerce", "viewed", at(5), at(5), null);
+    OperatorSubtaskState older;
     try (var h = harness(rules, 20, new EmbeddedRocksDBStateBackend())) {
       h.open();
       // As a savepoint of an earlier version holds it: one map entry per rule.
       var backend = h.getOperator().getKeyedStateBackend();
       backend.setCurrentKey("c1");
+      backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+          legacyState).put("promo", promo);
+      older = h.snapshot(1L, 1L);
+    }
+    try (var h = harness(rules, 20, new EmbeddedRocksDBStateBackend())) {
+      h.initializeState(older);
+      h.open();
+      var backend = h.getOperator().getKeyedStateBackend();
+      backend.setCurrentKey("c1");
       MapState<String, OpenJourney> legacy = backend.getPartitionedState(
-          VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-          new MapStateDescriptor<>(JourneyFunction.OPEN_JOURNEYS, Types.STRING,
-              new AvroTypeInfo<>(OpenJourney.class)));
-      OpenJourney promo = new OpenJourney("promo", "commerce", "viewed", at(5), at(5), null);
-      legacy.put("promo", promo);
+          VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, legacyState);
 
       openIssue(h, event("e1", "issue.opened", "c1", 10, "case-1"));
       h.processBothWatermarks(new Watermark(millis(10)));
