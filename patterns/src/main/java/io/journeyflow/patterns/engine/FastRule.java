@@ -254,7 +254,7 @@ public final class FastRule implements Serializable {
   private static List<PartialMatch> prune(List<PartialMatch> list, PartialMatch match) {
     List<PartialMatch> kept = new ArrayList<>(list.size());
     for (PartialMatch p : list) {
-      if (EventKeys.compare(p.startTs, p.startId, match.lastTs, match.lastId) > 0) {
+      if (PartialMatch.compare(p.startTs, p.startId, match.lastTs, match.lastId) > 0) {
         kept.add(p);
       }
     }

@@ -17,15 +17,15 @@ final class PartialMatch implements Serializable {
   final List<StoredEvent> events;
   /** Timestamp and event id of the first event: CEP's start event id orders matches. */
   final long startTs;
-  final String startId;
+  final StoredId startId;
   /** Of the last event: a match prunes everything that started at or before it. */
   final long lastTs;
-  final String lastId;
+  final StoredId lastId;
   /** No event has been seen since the last take (what a strict absence looks at). */
   final boolean fresh;
 
-  private PartialMatch(List<StoredEvent> events, long startTs, String startId, long lastTs,
-      String lastId, boolean fresh) {
+  private PartialMatch(List<StoredEvent> events, long startTs, StoredId startId, long lastTs,
+      StoredId lastId, boolean fresh) {
     this.events = events;
     this.startTs = startTs;
     this.startId = startId;
@@ -37,13 +37,13 @@ final class PartialMatch implements Serializable {
   static PartialMatch start(CustomerEvent event, long timestamp) {
     List<StoredEvent> events = new ArrayList<>(2);
     events.add(StoredEvent.of(event));
-    return new PartialMatch(events, timestamp, event.getEventId(), timestamp,
-        event.getEventId(), true);
+    StoredId id = StoredId.of(event.getEventId());
+    return new PartialMatch(events, timestamp, id, timestamp, id, true);
   }
 
   /** A partial match read back from state. */
-  static PartialMatch restore(List<StoredEvent> events, long startTs, String startId,
-      long lastTs, String lastId, boolean fresh) {
+  static PartialMatch restore(List<StoredEvent> events, long startTs, StoredId startId,
+      long lastTs, StoredId lastId, boolean fresh) {
     return new PartialMatch(events, startTs, startId, lastTs, lastId, fresh);
   }
 
@@ -51,7 +51,8 @@ final class PartialMatch implements Serializable {
     List<StoredEvent> more = new ArrayList<>(events.size() + 1);
     more.addAll(events);
     more.add(StoredEvent.of(event));
-    return new PartialMatch(more, startTs, startId, timestamp, event.getEventId(), true);
+    return new PartialMatch(more, startTs, startId, timestamp,
+        StoredId.of(event.getEventId()), true);
   }
 
   PartialMatch seen() {
@@ -69,6 +70,12 @@ final class PartialMatch implements Serializable {
 
   /** CEP's order of partial matches: by start event (timestamp, then id). */
   static int byStart(PartialMatch a, PartialMatch b) {
-    return EventKeys.compare(a.startTs, a.startId, b.startTs, b.startId);
+    return compare(a.startTs, a.startId, b.startTs, b.startId);
+  }
+
+  /** {@link EventKeys#compare}, decoding the ids only for equal timestamps. */
+  static int compare(long ts1, StoredId id1, long ts2, StoredId id2) {
+    return ts1 != ts2 ? Long.compare(ts1, ts2) : EventKeys.compare(ts1, id1.text(), ts2,
+        id2.text());
   }
 }

@@ -17,27 +17,31 @@ import org.apache.flink.core.memory.DataOutputView;
  * through the given event serializer (the job passes Flink's Avro serializer, so events in
  * state follow the event schema's evolution like every other event in state).
  *
- * <p>Format 2 (snapshot version 2) stores each event with its length and each partial match
- * with its start and last event ids, so a state is read and written back without decoding its
- * events ({@link StoredEvent}). Format 1 (no lengths, no ids) is still read: a savepoint taken
- * with it is migrated when restored.
+ * <p>Format 3 (snapshot version 3) stores each event with its length and each partial match
+ * with its start and last event ids as bytes, so a state is read and written back without
+ * decoding its events ({@link StoredEvent}) or its ids ({@link StoredId}). Formats 1 (no
+ * lengths, no ids) and 2 (ids in modified UTF-8) are still read: a savepoint taken with them is
+ * migrated when restored.
  */
 public final class RuleStateSerializer extends TypeSerializer<RuleState> {
 
   private static final long serialVersionUID = 1L;
 
+  /** The format this serializer writes. */
+  static final int FORMAT = 3;
+
   private final TypeSerializer<CustomerEvent> events;
-  /** Reads format 1: only the serializer restored from a format-1 snapshot. */
-  private final boolean format1;
+  /** The format read: older ones only by a serializer restored from an older snapshot. */
+  private final int format;
   private transient DataOutputSerializer buffer;
 
   public RuleStateSerializer(TypeSerializer<CustomerEvent> events) {
-    this(events, false);
+    this(events, FORMAT);
   }
 
-  RuleStateSerializer(TypeSerializer<CustomerEvent> events, boolean format1) {
+  RuleStateSerializer(TypeSerializer<CustomerEvent> events, int format) {
     this.events = events;
-    this.format1 = format1;
+    this.format = format;
   }
 
   @Override
@@ -48,7 +52,7 @@ public final class RuleStateSerializer extends TypeSerializer<RuleState> {
   @Override
   public TypeSerializer<RuleState> duplicate() {
     // Not shareable: the encoding buffer, and the events decoded later with this serializer.
-    return new RuleStateSerializer(events.duplicate(), format1);
+    return new RuleStateSerializer(events.duplicate(), format);
   }
 
   @Override
@@ -82,8 +86,8 @@ public final class RuleStateSerializer extends TypeSerializer<RuleState> {
   }
 
   private void writeList(List<PartialMatch> list, DataOutputView out) throws IOException {
-    if (format1) {
-      throw new IllegalStateException("format 1 of fast rule states is only read");
+    if (format != FORMAT) {
+      throw new IllegalStateException("format " + format + " of fast rule states is only read");
     }
     if (buffer == null) {
       buffer = new DataOutputSerializer(256);
@@ -93,8 +97,8 @@ public final class RuleStateSerializer extends TypeSerializer<RuleState> {
       out.writeLong(p.startTs);
       out.writeLong(p.lastTs);
       out.writeBoolean(p.fresh);
-      out.writeUTF(p.startId);
-      out.writeUTF(p.lastId);
+      p.startId.write(out);
+      p.lastId.write(out);
       out.writeInt(p.events.size());
       for (StoredEvent e : p.events) {
         byte[] bytes = e.bytes(events, buffer);
@@ -119,18 +123,19 @@ public final class RuleStateSerializer extends TypeSerializer<RuleState> {
       long startTs = in.readLong();
       long lastTs = in.readLong();
       boolean fresh = in.readBoolean();
-      if (format1) {
+      if (format == 1) {
         int count = in.readInt();
         List<StoredEvent> taken = new ArrayList<>(count + 1);
         for (int k = 0; k < count; k++) {
           taken.add(StoredEvent.of(events.deserialize(in)));
         }
-        list.add(PartialMatch.restore(taken, startTs, taken.get(0).get().getEventId(), lastTs,
-            taken.get(count - 1).get().getEventId(), fresh));
+        list.add(PartialMatch.restore(taken, startTs,
+            StoredId.of(taken.get(0).get().getEventId()), lastTs,
+            StoredId.of(taken.get(count - 1).get().getEventId()), fresh));
         continue;
       }
-      String startId = in.readUTF();
-      String lastId = in.readUTF();
+      StoredId startId = format == 2 ? StoredId.of(in.readUTF()) : StoredId.read(in);
+      StoredId lastId = format == 2 ? StoredId.of(in.readUTF()) : StoredId.read(in);
       int count = in.readInt();
       List<StoredEvent> taken = new ArrayList<>(count + 1);
       for (int k = 0; k < count; k++) {
@@ -156,12 +161,12 @@ public final class RuleStateSerializer extends TypeSerializer<RuleState> {
   @Override
   public boolean equals(Object o) {
     return o instanceof RuleStateSerializer other && events.equals(other.events)
-        && format1 == other.format1;
+        && format == other.format;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(RuleStateSerializer.class, events, format1);
+    return Objects.hash(RuleStateSerializer.class, events, format);
   }
 
   @Override
@@ -174,7 +179,7 @@ public final class RuleStateSerializer extends TypeSerializer<RuleState> {
       extends CompositeTypeSerializerSnapshot<RuleState, RuleStateSerializer> {
 
     /** The format of the states written with the serializer this snapshot was taken of. */
-    private int format = 2;
+    private int format = FORMAT;
 
     public Snapshot() {}
 
@@ -184,18 +189,18 @@ public final class RuleStateSerializer extends TypeSerializer<RuleState> {
 
     @Override
     protected int getCurrentOuterSnapshotVersion() {
-      return 2;
+      return FORMAT;
     }
 
     @Override
     protected void readOuterSnapshot(int version, DataInputView in, ClassLoader loader) {
-      format = version; // snapshot version 1 was written by the format-1 serializer
+      format = version; // snapshot version n was written by the format-n serializer
     }
 
     @Override
     protected OuterSchemaCompatibility resolveOuterSchemaCompatibility(
         TypeSerializerSnapshot<RuleState> old) {
-      return old instanceof Snapshot s && s.format < 2
+      return old instanceof Snapshot s && s.format < FORMAT
           ? OuterSchemaCompatibility.COMPATIBLE_AFTER_MIGRATION
           : OuterSchemaCompatibility.COMPATIBLE_AS_IS;
     }
@@ -209,7 +214,7 @@ public final class RuleStateSerializer extends TypeSerializer<RuleState> {
     @SuppressWarnings("unchecked")
     protected RuleStateSerializer createOuterSerializerWithNestedSerializers(
         TypeSerializer<?>[] nested) {
-      return new RuleStateSerializer((TypeSerializer<CustomerEvent>) nested[0], format < 2);
+      return new RuleStateSerializer((TypeSerializer<CustomerEvent>) nested[0], format);
     }
   }
 }

@@ -16,7 +16,10 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.formats.avro.typeutils.AvroSerializer;
 import org.junit.jupiter.api.Test;
 
-/** The fast engine's state format: lazy events, and format-1 states migrated on restore. */
+/**
+ * The fast engine's state format: lazy events and ids, and states of formats 1 and 2 migrated on
+ * restore.
+ */
 class RuleStateSerializerTest {
 
   private static final FastRule RULE = FastRule.compile(RuleLoader.parse("r.yaml", """
@@ -38,7 +41,9 @@ class RuleStateSerializerTest {
   private static RuleState state() throws Exception {
     RuleState state = new RuleState();
     long t = 0;
-    for (CustomerEvent event : List.of(e("f1", "payment.failed", 1, "inv-1", Map.of("n", 1L)),
+    // One id beyond ASCII: stored in modified UTF-8, the others as plain bytes.
+    for (CustomerEvent event : List.of(e("f1-\u00e9\ud83d\ude00", "payment.failed", 1, "inv-1",
+        Map.of("n", 1L)),
         e("f2", "payment.failed", 2, "inv-2", Map.of()),
         e("p2", "billing.adjustment.posted", 3, "inv-2", Map.of()))) {
       t = event.getOccurredAt().toEpochMilli();
@@ -73,10 +78,15 @@ class RuleStateSerializerTest {
     byte[] bytes = write(serializer(), original);
     RuleState read = serializer().deserialize(new DataInputDeserializer(bytes));
 
-    // Written back untouched: the same bytes, and no event was decoded for it.
+    // Written back untouched: the same bytes, and no event or ASCII id was decoded for it.
     assertThat(write(serializer(), read)).isEqualTo(bytes);
     for (PartialMatch p : read.partials) {
       assertThat(p.events).allSatisfy(e -> assertThat(e).extracting("event").isNull());
+      assertThat(p.startId).extracting("text").isNotNull(); // "f1-..." is not ASCII
+    }
+    for (PartialMatch p : read.completed) {
+      assertThat(List.of(p.startId, p.lastId)).allSatisfy(
+          id -> assertThat(id).extracting("text").isNull());
     }
     // Read when needed: the same events, ids and times.
     assertThat(read.partials).hasSameSizeAs(original.partials);
@@ -94,27 +104,58 @@ class RuleStateSerializerTest {
   @Test
   void aFormatOneStateFromAnOlderSavepointIsMigrated() throws Exception {
     RuleState original = state();
-    // Format 1, as the earlier serializer wrote it: no lengths, no ids, events inline.
+    assertMigrated(1, olderFormat(original, 1), original);
+  }
+
+  @Test
+  void aFormatTwoStateFromAnOlderSavepointIsMigrated() throws Exception {
+    RuleState original = state();
+    assertMigrated(2, olderFormat(original, 2), original);
+  }
+
+  /**
+   * {@code state} as an earlier serializer wrote it: format 1 without lengths or ids, events
+   * inline; format 2 with the ids in modified UTF-8 and each event after its length.
+   */
+  private static byte[] olderFormat(RuleState state, int format) throws Exception {
     AvroSerializer<CustomerEvent> avro = new AvroSerializer<>(CustomerEvent.class);
     DataOutputSerializer old = new DataOutputSerializer(256);
-    for (List<PartialMatch> list : List.of(original.partials, original.completed)) {
+    for (List<PartialMatch> list : List.of(state.partials, state.completed)) {
       old.writeInt(list.size());
       for (PartialMatch p : list) {
         old.writeLong(p.startTs);
         old.writeLong(p.lastTs);
         old.writeBoolean(p.fresh);
+        if (format == 2) {
+          old.writeUTF(p.startId.text());
+          old.writeUTF(p.lastId.text());
+        }
         old.writeInt(p.taken());
         for (int k = 0; k < p.taken(); k++) {
-          avro.serialize(p.event(k), old);
+          if (format == 1) {
+            avro.serialize(p.event(k), old);
+            continue;
+          }
+          DataOutputSerializer event = new DataOutputSerializer(128);
+          avro.serialize(p.event(k), event);
+          old.writeInt(event.length());
+          old.write(event.getSharedBuffer(), 0, event.length());
         }
       }
     }
-    // Its snapshot, as snapshot version 1 (patched in the real bytes of a version 2 one).
+    return old.getCopyOfBuffer();
+  }
+
+  /**
+   * Restores {@code stored} through a snapshot of {@code version} (patched in the real bytes of
+   * a current one) and checks it reads back as {@code original}.
+   */
+  private void assertMigrated(int version, byte[] stored, RuleState original) throws Exception {
     DataOutputSerializer snapshotOut = new DataOutputSerializer(256);
     TypeSerializerSnapshot.writeVersionedSnapshot(snapshotOut,
         serializer().snapshotConfiguration());
     byte[] snapshotBytes = snapshotOut.getCopyOfBuffer();
-    patchOuterVersion(snapshotBytes);
+    patchOuterVersion(snapshotBytes, version);
     TypeSerializerSnapshot<RuleState> oldSnapshot = TypeSerializerSnapshot.readVersionedSnapshot(
         new DataInputDeserializer(snapshotBytes), getClass().getClassLoader());
 
@@ -122,20 +163,20 @@ class RuleStateSerializerTest {
         serializer().snapshotConfiguration().resolveSchemaCompatibility(oldSnapshot);
     assertThat(compatibility.isCompatibleAfterMigration()).isTrue();
     RuleState migrated = oldSnapshot.restoreSerializer()
-        .deserialize(new DataInputDeserializer(old.getCopyOfBuffer()));
+        .deserialize(new DataInputDeserializer(stored));
     assertThat(write(serializer(), migrated)).isEqualTo(write(serializer(), original));
   }
 
-  /** Finds the composite snapshot's magic number and sets the outer version after it to 1. */
-  private static void patchOuterVersion(byte[] bytes) {
+  /** Finds the composite snapshot's magic number and sets the outer version after it. */
+  private static void patchOuterVersion(byte[] bytes, int version) {
     int magic = 911108; // CompositeTypeSerializerSnapshot.MAGIC_NUMBER
     for (int i = 0; i + 8 <= bytes.length; i++) {
-      if (readInt(bytes, i) == magic && readInt(bytes, i + 4) == 2) {
-        bytes[i + 7] = 1;
+      if (readInt(bytes, i) == magic && readInt(bytes, i + 4) == RuleStateSerializer.FORMAT) {
+        bytes[i + 7] = (byte) version;
         return;
       }
     }
-    throw new AssertionError("no outer snapshot version 2 found");
+    throw new AssertionError("no outer snapshot version " + RuleStateSerializer.FORMAT);
   }
 
   private static int readInt(byte[] b, int i) {
