@@ -50,8 +50,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The job's two rule-dependent stages alone, each replaying {@value #N} generator events
- * (2,000 customers) into a fresh operator on RocksDB per invocation; the score is the time per
- * input event. {@code rules}: the fast rule engine's operator ("rules (fast engine)"), fed every
+ * (of 2,000 or 200 customers) into a fresh operator on RocksDB per invocation; the score is the
+ * time per input event. {@code rules}: the fast rule engine's operator ("rules (fast engine)"), fed every
  * event, watermarks every 64 events. {@code decisions}: the "decide actions and suppressions"
  * operator with the bundled policies and default settings, fed the events and the rules'
  * matches (computed once in the setup) in the order the job feeds them: events as they come,
@@ -76,6 +76,13 @@ public class StagesBenchmark {
   @Param({"rocksdb"})
   public String backend;
 
+  /**
+   * 2,000: about 8 events per customer. 200: about 80, so the busiest customers hold thousands
+   * of partial matches, as over a long run of the job.
+   */
+  @Param({"2000", "200"})
+  public int customers;
+
   /** Events (Either), matches (Either) and watermarks (Long), in the order the job sees them. */
   private final List<Object> inputs = new ArrayList<>();
   private final List<CustomerEvent> events = new ArrayList<>();
@@ -92,15 +99,15 @@ public class StagesBenchmark {
     for (Rule rule : ruleSet.rules()) {
       FastRule.compile(rule).ifPresent(fast::add); // the generated rules all compile
     }
-    // 2,000 customers: about 8 events each, so journeys and contexts build up.
-    EventGenerator generator = new EventGenerator(42, 2_000, 1.0, 0.02, ruleSet);
+    EventGenerator generator = new EventGenerator(42, customers, 1.0, 0.02, ruleSet);
     for (int k = 0; k < N; k++) {
       events.add(generator.next(START + 50L * k));
     }
     try (var heapMatcher = matcher()) {
       heapMatcher.open();
       int matches = replayRules(heapMatcher, inputs);
-      System.out.printf("%n%d rules: %d events, %d matches%n", rules, N, matches);
+      System.out.printf("%n%d rules, %d customers: %d events, %d matches%n", rules, customers,
+          N, matches);
     }
   }
 

@@ -17,11 +17,13 @@ import org.apache.flink.core.memory.DataOutputView;
  * through the given event serializer (the job passes Flink's Avro serializer, so events in
  * state follow the event schema's evolution like every other event in state).
  *
- * <p>Format 3 (snapshot version 3) stores each event with its length and each partial match
- * with its start and last event ids as bytes, so a state is read and written back without
- * decoding its events ({@link StoredEvent}) or its ids ({@link StoredId}). Formats 1 (no
- * lengths, no ids) and 2 (ids in modified UTF-8) are still read: a savepoint taken with them is
- * migrated when restored.
+ * <p>Format 3 (snapshot version 3) stores each list in one piece of known length, each
+ * partial match as an entry of known length with its start and last event ids, each event with
+ * its length; so a state is read in one copy, and each partial match is a view of its bytes
+ * that decodes its ids ({@link StoredId}) and events ({@link StoredEvent}) only when they are
+ * looked at, and is written back as the same bytes unless it changed ({@link PartialMatch}).
+ * Formats 1 (no lengths, no ids) and 2 (ids in modified UTF-8, entries without lengths) are
+ * still read: a savepoint taken with them is migrated when restored.
  */
 public final class RuleStateSerializer extends TypeSerializer<RuleState> {
 
@@ -33,7 +35,9 @@ public final class RuleStateSerializer extends TypeSerializer<RuleState> {
   private final TypeSerializer<CustomerEvent> events;
   /** The format read: older ones only by a serializer restored from an older snapshot. */
   private final int format;
+  /** Encoding buffers: a list's entries, and a new event. */
   private transient DataOutputSerializer buffer;
+  private transient DataOutputSerializer scratch;
 
   public RuleStateSerializer(TypeSerializer<CustomerEvent> events) {
     this(events, FORMAT);
@@ -90,22 +94,21 @@ public final class RuleStateSerializer extends TypeSerializer<RuleState> {
       throw new IllegalStateException("format " + format + " of fast rule states is only read");
     }
     if (buffer == null) {
-      buffer = new DataOutputSerializer(256);
+      buffer = new DataOutputSerializer(1024);
+      scratch = new DataOutputSerializer(256);
+    }
+    // The list's size, its length in bytes, each entry after its length: read in one piece,
+    // and each entry read back untouched is written as the same bytes.
+    buffer.clear();
+    for (PartialMatch p : list) {
+      int at = buffer.length();
+      buffer.writeInt(0);
+      p.write(buffer, events, scratch);
+      Bytes.putInt(buffer.getSharedBuffer(), at, buffer.length() - at - 4);
     }
     out.writeInt(list.size());
-    for (PartialMatch p : list) {
-      out.writeLong(p.startTs);
-      out.writeLong(p.lastTs);
-      out.writeBoolean(p.fresh);
-      p.startId.write(out);
-      p.lastId.write(out);
-      out.writeInt(p.events.size());
-      for (StoredEvent e : p.events) {
-        byte[] bytes = e.bytes(events, buffer);
-        out.writeInt(bytes.length);
-        out.write(bytes);
-      }
-    }
+    out.writeInt(buffer.length());
+    out.write(buffer.getSharedBuffer(), 0, buffer.length());
   }
 
   @Override
@@ -119,6 +122,16 @@ public final class RuleStateSerializer extends TypeSerializer<RuleState> {
   private List<PartialMatch> readList(DataInputView in) throws IOException {
     int n = in.readInt();
     List<PartialMatch> list = new ArrayList<>(n);
+    if (format == FORMAT) {
+      byte[] raw = new byte[in.readInt()];
+      in.readFully(raw);
+      for (int i = 0, at = 0; i < n; i++) {
+        int length = Bytes.getInt(raw, at);
+        list.add(PartialMatch.stored(raw, at + 4, length, events));
+        at += 4 + length;
+      }
+      return list;
+    }
     for (int i = 0; i < n; i++) {
       long startTs = in.readLong();
       long lastTs = in.readLong();
@@ -134,14 +147,14 @@ public final class RuleStateSerializer extends TypeSerializer<RuleState> {
             StoredId.of(taken.get(count - 1).get().getEventId()), fresh));
         continue;
       }
-      StoredId startId = format == 2 ? StoredId.of(in.readUTF()) : StoredId.read(in);
-      StoredId lastId = format == 2 ? StoredId.of(in.readUTF()) : StoredId.read(in);
+      StoredId startId = StoredId.of(in.readUTF());
+      StoredId lastId = StoredId.of(in.readUTF());
       int count = in.readInt();
       List<StoredEvent> taken = new ArrayList<>(count + 1);
       for (int k = 0; k < count; k++) {
         byte[] bytes = new byte[in.readInt()];
         in.readFully(bytes);
-        taken.add(StoredEvent.stored(bytes, events));
+        taken.add(StoredEvent.slice(bytes, 0, bytes.length, events));
       }
       list.add(PartialMatch.restore(taken, startTs, startId, lastTs, lastId, fresh));
     }

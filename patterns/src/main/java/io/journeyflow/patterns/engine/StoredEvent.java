@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * An event a partial match took, kept as the bytes it was stored as until something reads it.
@@ -21,28 +22,35 @@ final class StoredEvent implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private CustomerEvent event;
+  /** The stored form at {@link #offset}, {@link #length} bytes, or null. */
   private transient byte[] bytes;
+  private transient int offset;
+  private transient int length;
   private transient TypeSerializer<CustomerEvent> decoder;
 
-  private StoredEvent(CustomerEvent event, byte[] bytes, TypeSerializer<CustomerEvent> decoder) {
+  private StoredEvent(CustomerEvent event, byte[] bytes, int offset, int length,
+      TypeSerializer<CustomerEvent> decoder) {
     this.event = event;
     this.bytes = bytes;
+    this.offset = offset;
+    this.length = length;
     this.decoder = decoder;
   }
 
   static StoredEvent of(CustomerEvent event) {
-    return new StoredEvent(event, null, null);
+    return new StoredEvent(event, null, 0, 0, null);
   }
 
   /** Bytes read from state, decoded with {@code decoder} when first needed. */
-  static StoredEvent stored(byte[] bytes, TypeSerializer<CustomerEvent> decoder) {
-    return new StoredEvent(null, bytes, decoder);
+  static StoredEvent slice(byte[] bytes, int offset, int length,
+      TypeSerializer<CustomerEvent> decoder) {
+    return new StoredEvent(null, bytes, offset, length, decoder);
   }
 
   CustomerEvent get() {
     if (event == null) {
       try {
-        event = decoder.deserialize(new DataInputDeserializer(bytes));
+        event = decoder.deserialize(new DataInputDeserializer(bytes, offset, length));
       } catch (IOException e) {
         throw new UncheckedIOException("unreadable event in a fast rule's state", e);
       }
@@ -50,15 +58,21 @@ final class StoredEvent implements Serializable {
     return event;
   }
 
-  /** The stored form, encoded with {@code encoder} (through {@code buffer}) only once. */
-  byte[] bytes(TypeSerializer<CustomerEvent> encoder, DataOutputSerializer buffer)
-      throws IOException {
+  /**
+   * Writes the length and the stored form, encoded with {@code encoder} (through
+   * {@code scratch}) only once.
+   */
+  void write(DataOutputView out, TypeSerializer<CustomerEvent> encoder,
+      DataOutputSerializer scratch) throws IOException {
     if (bytes == null) {
-      buffer.clear();
-      encoder.serialize(event, buffer);
-      bytes = buffer.getCopyOfBuffer();
+      scratch.clear();
+      encoder.serialize(event, scratch);
+      bytes = scratch.getCopyOfBuffer();
+      offset = 0;
+      length = bytes.length;
     }
-    return bytes;
+    out.writeInt(length);
+    out.write(bytes, offset, length);
   }
 
   private void writeObject(ObjectOutputStream out) throws IOException {

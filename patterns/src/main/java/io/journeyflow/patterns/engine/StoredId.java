@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
-import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
@@ -14,53 +13,65 @@ import org.apache.flink.core.memory.DataOutputView;
  * char, and with two ids per partial match they were a third of the fast rule operator's time.
  *
  * <p>Stored as its length and its bytes when all its chars are ASCII (ids are, in practice);
- * any other id as length -1 and modified UTF-8, which keeps every string exactly.
+ * any other id as minus its length in chars and its UTF-16 chars, which keeps every string
+ * exactly (unpaired surrogates too).
  */
 final class StoredId implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
   private String text;
-  /** The ASCII bytes, when the id is ASCII and was read or written as such. */
-  private transient byte[] ascii;
+  /** The stored form (length and chars) at {@link #offset}, or null. */
+  private transient byte[] stored;
+  private transient int offset;
 
-  private StoredId(String text, byte[] ascii) {
+  private StoredId(String text, byte[] stored, int offset) {
     this.text = text;
-    this.ascii = ascii;
+    this.stored = stored;
+    this.offset = offset;
   }
 
   static StoredId of(String id) {
-    return new StoredId(id, null);
+    return new StoredId(id, null, 0);
+  }
+
+  /** The id stored at {@code offset} of {@code bytes}, decoded when first needed. */
+  static StoredId slice(byte[] bytes, int offset) {
+    return new StoredId(null, bytes, offset);
+  }
+
+  /** How many bytes the id stored at {@code offset} takes, its length included. */
+  static int storedSize(byte[] bytes, int offset) {
+    int n = Bytes.getInt(bytes, offset);
+    return 4 + (n >= 0 ? n : -2 * n);
   }
 
   String text() {
     if (text == null) {
-      text = new String(ascii, StandardCharsets.ISO_8859_1);
+      int n = Bytes.getInt(stored, offset);
+      if (n >= 0) {
+        text = new String(stored, offset + 4, n, StandardCharsets.ISO_8859_1);
+      } else {
+        char[] chars = new char[-n];
+        for (int i = 0, at = offset + 4; i < chars.length; i++, at += 2) {
+          chars[i] = (char) ((stored[at] & 0xff) << 8 | (stored[at + 1] & 0xff));
+        }
+        text = new String(chars);
+      }
     }
     return text;
   }
 
   void write(DataOutputView out) throws IOException {
-    if (ascii == null && isAscii(text)) {
-      ascii = text.getBytes(StandardCharsets.ISO_8859_1);
-    }
-    if (ascii != null) {
-      out.writeInt(ascii.length);
-      out.write(ascii);
+    if (stored != null) {
+      out.write(stored, offset, storedSize(stored, offset));
+    } else if (isAscii(text)) {
+      out.writeInt(text.length());
+      out.write(text.getBytes(StandardCharsets.ISO_8859_1));
     } else {
-      out.writeInt(-1);
-      out.writeUTF(text);
+      out.writeInt(-text.length());
+      out.writeChars(text);
     }
-  }
-
-  static StoredId read(DataInputView in) throws IOException {
-    int length = in.readInt();
-    if (length < 0) {
-      return new StoredId(in.readUTF(), null);
-    }
-    byte[] bytes = new byte[length];
-    in.readFully(bytes);
-    return new StoredId(null, bytes);
   }
 
   private static boolean isAscii(String s) {
