@@ -27,6 +27,16 @@ public final class StepMatcher implements Serializable {
 
     /** The last event taken for {@code step}, or null if none. */
     CustomerEvent last(String step) throws Exception;
+
+    /** Whether an event was taken for {@code step}. */
+    default boolean has(String step) throws Exception {
+      return first(step) != null;
+    }
+
+    /** The entity id (or null) of the first event taken for {@code step}, which has one. */
+    default String firstEntityId(String step) throws Exception {
+      return first(step).getEntityId();
+    }
   }
 
   /** A partial match that has taken nothing yet (the start of a pattern). */
@@ -101,9 +111,9 @@ public final class StepMatcher implements Serializable {
     if (event.getEntityId() == null) {
       return false;
     }
-    CustomerEvent first = bound.first(correlateWith);
     // Without one, this event would be the first step's first event.
-    return first == null || event.getEntityId().equals(first.getEntityId());
+    return !bound.has(correlateWith)
+        || event.getEntityId().equals(bound.firstEntityId(correlateWith));
   }
 
   /** {@code event} and the earlier steps, turned into CEL values only when evaluated. */

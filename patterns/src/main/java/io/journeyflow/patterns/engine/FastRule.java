@@ -288,6 +288,27 @@ public final class FastRule implements Serializable {
     }
 
     @Override
+    public boolean has(String step) {
+      for (int i = 0; i < p.taken(); i++) {
+        if (slots[i].step().equals(step)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
+    public String firstEntityId(String step) {
+      for (int i = 0; i < p.taken(); i++) {
+        if (slots[i].step().equals(step)) {
+          // Slot 0's is kept beside the stored events: no event to decode.
+          return i == 0 ? p.firstEntity() : p.event(i).getEntityId();
+        }
+      }
+      throw new IllegalStateException("no event taken for step " + step);
+    }
+
+    @Override
     public CustomerEvent last(String step) {
       for (int i = p.taken() - 1; i >= 0; i--) {
         if (slots[i].step().equals(step)) {

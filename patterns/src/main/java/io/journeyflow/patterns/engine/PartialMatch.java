@@ -33,6 +33,11 @@ final class PartialMatch implements Serializable {
   final StoredId lastId;
   /** No event has been seen since the last take (what a strict absence looks at). */
   final boolean fresh;
+  /**
+   * The first event's entity id (correlation compares it with every candidate event), or null
+   * when not known without decoding the event (a state of an older format).
+   */
+  private final StoredId firstEntity;
 
   /** The stored entry this was read from (format 3), or null: written back as it is. */
   private transient byte[] raw;
@@ -43,7 +48,7 @@ final class PartialMatch implements Serializable {
   private transient TypeSerializer<CustomerEvent> decoder;
 
   private PartialMatch(List<StoredEvent> events, int taken, long startTs, StoredId startId,
-      long lastTs, StoredId lastId, boolean fresh) {
+      long lastTs, StoredId lastId, boolean fresh, StoredId firstEntity) {
     this.events = events;
     this.taken = taken;
     this.startTs = startTs;
@@ -51,25 +56,28 @@ final class PartialMatch implements Serializable {
     this.lastTs = lastTs;
     this.lastId = lastId;
     this.fresh = fresh;
+    this.firstEntity = firstEntity;
   }
 
   static PartialMatch start(CustomerEvent event, long timestamp) {
     List<StoredEvent> events = new ArrayList<>(2);
     events.add(StoredEvent.of(event));
     StoredId id = StoredId.of(event.getEventId());
-    return new PartialMatch(events, 1, timestamp, id, timestamp, id, true);
+    return new PartialMatch(events, 1, timestamp, id, timestamp, id, true,
+        StoredId.of(event.getEntityId()));
   }
 
   /** A partial match read back from an older state format. */
   static PartialMatch restore(List<StoredEvent> events, long startTs, StoredId startId,
       long lastTs, StoredId lastId, boolean fresh) {
-    return new PartialMatch(events, events.size(), startTs, startId, lastTs, lastId, fresh);
+    return new PartialMatch(events, events.size(), startTs, startId, lastTs, lastId, fresh,
+        null);
   }
 
   /**
    * The entry of {@code length} bytes at {@code offset} of {@code raw}, as {@link #write}
-   * stored it (after its length): start and last time, fresh, start and last id, the count of
-   * events, each event after its length.
+   * stored it (after its length): start and last time, fresh, start and last id, the first
+   * event's entity id, the count of events, each event after its length.
    */
   static PartialMatch stored(byte[] raw, int offset, int length,
       TypeSerializer<CustomerEvent> decoder) {
@@ -82,8 +90,11 @@ final class PartialMatch implements Serializable {
     at += StoredId.storedSize(raw, at);
     StoredId lastId = StoredId.slice(raw, at);
     at += StoredId.storedSize(raw, at);
+    StoredId firstEntity = StoredId.slice(raw, at);
+    at += StoredId.storedSize(raw, at);
     int taken = Bytes.getInt(raw, at);
-    PartialMatch p = new PartialMatch(null, taken, startTs, startId, lastTs, lastId, fresh);
+    PartialMatch p = new PartialMatch(null, taken, startTs, startId, lastTs, lastId, fresh,
+        firstEntity);
     p.raw = raw;
     p.rawOffset = offset;
     p.rawLength = length;
@@ -104,6 +115,7 @@ final class PartialMatch implements Serializable {
     out.writeBoolean(fresh);
     startId.write(out);
     lastId.write(out);
+    (firstEntity != null ? firstEntity : StoredId.of(firstEntity())).write(out);
     out.writeInt(taken);
     for (StoredEvent e : events()) {
       e.write(out, encoder, scratch);
@@ -130,18 +142,24 @@ final class PartialMatch implements Serializable {
     more.addAll(events());
     more.add(StoredEvent.of(event));
     return new PartialMatch(more, taken + 1, startTs, startId, timestamp,
-        StoredId.of(event.getEventId()), true);
+        StoredId.of(event.getEventId()), true, firstEntity);
   }
 
   PartialMatch seen() {
     return fresh
-        ? new PartialMatch(events(), taken, startTs, startId, lastTs, lastId, false)
+        ? new PartialMatch(events(), taken, startTs, startId, lastTs, lastId, false,
+            firstEntity)
         : this;
   }
 
   /** The event taken by slot {@code k}. */
   CustomerEvent event(int k) {
     return events().get(k).get();
+  }
+
+  /** The entity id of the first event taken (slot 0), or null. */
+  String firstEntity() {
+    return firstEntity != null ? firstEntity.text() : event(0).getEntityId();
   }
 
   int taken() {
