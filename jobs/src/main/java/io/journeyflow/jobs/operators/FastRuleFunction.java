@@ -9,6 +9,7 @@ import io.journeyflow.patterns.engine.RuleStateSerializer;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.internal.MatchedEvent;
 import io.journeyflow.schema.internal.RuleMatch;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.api.java.typeutils.ListTypeInfo;
@@ -49,6 +51,13 @@ import org.apache.flink.util.Collector;
  * time out). A timer reads the index, then only the states of the rules its events concern and
  * of those whose deadline has come, and writes back only what it touched.
  * Entries of rule versions no longer deployed are dropped when the index is read.
+ *
+ * <p>A busy customer keeps thousands of partial matches of a rule triggered by a busy event
+ * type, and most of its events of that type only start one more. Such a start
+ * ({@link FastRule#onlyStarts}) is stored as an entry of its own beside the rule's state,
+ * counted in the index, without reading the state; the next timer that needs the state (an
+ * event of a later step, a deadline) adds the entries to it in the order they started, which
+ * is where processing them one by one would have put them.
  */
 public final class FastRuleFunction
     extends KeyedProcessFunction<String, CustomerEvent, RuleMatch> {
@@ -64,10 +73,19 @@ public final class FastRuleFunction
   public static final String BUFFER = "fast-buffer";
   public static final String RULE_STATES = "fast-rules";
   public static final String INDEX = "fast-index";
+  public static final String STARTS = "fast-starts";
+  /** Suffix of a rule's key in the index: the count of its stored starts. */
+  private static final String COUNT = "#starts";
 
   private transient MapState<Long, List<CustomerEvent>> buffer;
   private transient MapState<String, RuleState> states;
   private transient ValueState<Map<String, Long>> index;
+  /** Starts stored beside a rule's state: rule key, '#', number (0, 1, ...). */
+  private transient MapState<String, byte[]> starts;
+  /** Encodes stored starts and adds them to a state. */
+  private transient RuleStateSerializer entries;
+  /** Each rule's key of its count of stored starts in {@link #index}. */
+  private transient String[] countOf;
   /** Each rule's key in {@link #states} and {@link #index}. */
   private transient String[] keyOf;
   /** Entries read by {@link #readIndex()}, to notice retired ones it dropped. */
@@ -97,13 +115,19 @@ public final class FastRuleFunction
         new RuleStateSerializer(new AvroSerializer<>(CustomerEvent.class))));
     index = getRuntimeContext().getState(new ValueStateDescriptor<>(INDEX,
         new MapTypeInfo<>(Types.STRING, Types.LONG)));
+    starts = getRuntimeContext().getMapState(new MapStateDescriptor<>(STARTS,
+        Types.STRING, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+    entries = new RuleStateSerializer(new AvroSerializer<>(CustomerEvent.class));
     ruleIndex = new HashMap<>();
     keyOf = new String[rules.size()];
+    countOf = new String[rules.size()];
     matches = new Counter[rules.size()];
     for (int i = 0; i < rules.size(); i++) {
       Rule rule = rules.get(i).rule();
       keyOf[i] = Uids.fastRuleState(rule.id(), rule.version());
+      countOf[i] = keyOf[i] + COUNT;
       ruleIndex.put(keyOf[i], i);
+      ruleIndex.put(countOf[i], i);
       matches[i] = JobMetrics.group(getRuntimeContext()).addGroup("rule", rule.id())
           .counter(JobMetrics.MATCHES);
     }
@@ -140,10 +164,24 @@ public final class FastRuleFunction
           if (!rule.seesEveryEvent() && !rule.eventTypes().contains(event.getEventType())) {
             continue;
           }
+          if (!touched[i] && rule.onlyStarts(event.getEventType())
+              && deadlines.getOrDefault(keyOf[i], Long.MIN_VALUE) > timestamp) {
+            if (rule.starts(event)) {
+              long n = deadlines.getOrDefault(countOf[i], 0L);
+              starts.put(keyOf[i] + "#" + n, entries.startEntry(event, timestamp));
+              deadlines.put(countOf[i], n + 1);
+              indexChanged = true;
+              if (rule.windowMillis() > 0) {
+                ctx.timerService().registerEventTimeTimer(timestamp + rule.windowMillis());
+              }
+            }
+            continue;
+          }
           if (!touched[i]) {
             touched[i] = true;
             stored[i] = deadlines.containsKey(keyOf[i]);
             loaded[i] = stored[i] ? states.get(keyOf[i]) : new RuleState();
+            indexChanged |= foldStarts(i, loaded[i], deadlines);
           }
           emit(i, rule.process(loaded[i], event, timestamp), out);
           if (rule.windowMillis() > 0 && !loaded[i].isEmpty()) {
@@ -160,6 +198,7 @@ public final class FastRuleFunction
         touched[i] = true;
         stored[i] = true;
         loaded[i] = states.get(keyOf[i]);
+        indexChanged |= foldStarts(i, loaded[i], deadlines);
       }
       if (!touched[i]) {
         continue;
@@ -187,14 +226,43 @@ public final class FastRuleFunction
     }
   }
 
-  /** Rule version to next deadline, for the current customer; drops retired rule versions. */
+  /** Adds rule {@code i}'s stored starts to its state; whether the index changed. */
+  private boolean foldStarts(int i, RuleState state, Map<String, Long> deadlines)
+      throws Exception {
+    Long count = deadlines.remove(countOf[i]);
+    if (count == null) {
+      return false;
+    }
+    List<byte[]> started = new ArrayList<>(count.intValue());
+    for (long n = 0; n < count; n++) {
+      String key = keyOf[i] + "#" + n;
+      started.add(starts.get(key));
+      starts.remove(key);
+    }
+    entries.fold(state, started);
+    return true;
+  }
+
+  /**
+   * Rule version to next deadline (and to its count of stored starts), for the current
+   * customer; drops retired rule versions.
+   */
   private Map<String, Long> readIndex() throws Exception {
     Map<String, Long> stored = index.value();
     Map<String, Long> deadlines = stored == null ? new HashMap<>() : new HashMap<>(stored);
     indexSize = deadlines.size();
     if (deadlines.keySet().removeIf(key -> !ruleIndex.containsKey(key))) {
-      for (String key : stored.keySet()) {
-        if (!ruleIndex.containsKey(key)) {
+      for (Map.Entry<String, Long> e : stored.entrySet()) {
+        String key = e.getKey();
+        if (ruleIndex.containsKey(key)) {
+          continue;
+        }
+        if (key.endsWith(COUNT)) {
+          String rule = key.substring(0, key.length() - COUNT.length());
+          for (long n = 0; n < e.getValue(); n++) {
+            starts.remove(rule + "#" + n);
+          }
+        } else {
           states.remove(key);
         }
       }

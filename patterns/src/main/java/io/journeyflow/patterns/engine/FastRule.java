@@ -48,6 +48,8 @@ public final class FastRule implements Serializable {
   private final long windowMillis;
   private final Set<String> eventTypes;
   private final boolean seesEveryEvent;
+  /** Event types that can only start a partial match: see {@link #onlyStarts}. */
+  private final Set<String> startTypes;
 
   private FastRule(Rule rule, List<Slot> slots, StepMatcher trailing, Set<String> types,
       boolean seesEveryEvent) {
@@ -57,6 +59,35 @@ public final class FastRule implements Serializable {
     this.windowMillis = rule.within() == null ? 0 : rule.within().toMillis();
     this.eventTypes = Set.copyOf(types);
     this.seesEveryEvent = seesEveryEvent;
+    this.startTypes = startTypes(this.slots, trailing, seesEveryEvent);
+  }
+
+  /**
+   * The first step's event types that no later step, absence or repeat names, when a new
+   * partial match can neither complete at once (more than one slot, or an absence at the end)
+   * nor depend on whether others saw an event (no strict contiguity, no strict absence).
+   */
+  private static Set<String> startTypes(Slot[] slots, StepMatcher trailing,
+      boolean seesEveryEvent) {
+    if (seesEveryEvent || (slots.length < 2 && trailing == null)) {
+      return Set.of();
+    }
+    Set<String> types = new HashSet<>(slots[0].take().eventTypes());
+    for (int k = 0; k < slots.length; k++) {
+      if (slots[k].guardNextOnly()) {
+        return Set.of();
+      }
+      if (k > 0) {
+        types.removeAll(slots[k].take().eventTypes());
+      }
+      if (slots[k].guard() != null) {
+        types.removeAll(slots[k].guard().eventTypes());
+      }
+    }
+    if (trailing != null) {
+      types.removeAll(trailing.eventTypes());
+    }
+    return Set.copyOf(types);
   }
 
   /** The rule compiled for the fast engine, or empty if only Flink CEP can evaluate it. */
@@ -119,6 +150,22 @@ public final class FastRule implements Serializable {
    */
   public boolean seesEveryEvent() {
     return seesEveryEvent;
+  }
+
+  /**
+   * Whether an event of {@code eventType} can only start a new partial match, as long as no
+   * window has passed (the state's {@link RuleState#nextDeadline} is after the event): it
+   * changes no open partial match, completes none and releases nothing, and the new one starts
+   * after every open one. So it can be stored beside the state without reading it
+   * ({@link RuleStateSerializer#startEntry}, folded in by {@link RuleStateSerializer#fold}).
+   */
+  public boolean onlyStarts(String eventType) {
+    return startTypes.contains(eventType);
+  }
+
+  /** Whether {@code event} starts a partial match (the first step's condition). */
+  public boolean starts(CustomerEvent event) throws Exception {
+    return slots[0].take().test(event, StepMatcher.NONE);
   }
 
   /** The window in milliseconds, 0 without one. */

@@ -111,6 +111,31 @@ public final class RuleStateSerializer extends TypeSerializer<RuleState> {
     out.write(buffer.getSharedBuffer(), 0, buffer.length());
   }
 
+  /**
+   * The stored entry of the partial match {@code event} starts at {@code timestamp} (for an
+   * event the rule {@link FastRule#onlyStarts only starts with}), to keep beside the state until
+   * {@link #fold} adds it.
+   */
+  public byte[] startEntry(CustomerEvent event, long timestamp) throws IOException {
+    DataOutputSerializer out = new DataOutputSerializer(128);
+    if (scratch == null) {
+      scratch = new DataOutputSerializer(256);
+    }
+    PartialMatch.start(event, timestamp).write(out, events, scratch);
+    return out.getCopyOfBuffer();
+  }
+
+  /** Adds the partial matches of {@link #startEntry}, in the order they started. */
+  public void fold(RuleState state, List<byte[]> entries) {
+    List<PartialMatch> partials = new ArrayList<>(state.partials.size() + entries.size());
+    partials.addAll(state.partials);
+    for (byte[] entry : entries) {
+      partials.add(PartialMatch.stored(entry, 0, entry.length, events));
+    }
+    state.partials = partials;
+    state.changes++;
+  }
+
   @Override
   public RuleState deserialize(DataInputView in) throws IOException {
     RuleState state = new RuleState();
