@@ -10,7 +10,6 @@ import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.internal.MatchedEvent;
 import io.journeyflow.schema.internal.RuleMatch;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +27,9 @@ import org.apache.flink.api.java.typeutils.MapTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroSerializer;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -47,10 +49,11 @@ import org.apache.flink.util.Collector;
  * instant it ever held, which made that scan most of the operator's time.
  *
  * <p>The rule states are one map per customer, keyed by rule version, holding only non-empty
- * states, beside a small index (rule version to the event time at which its state can next
- * time out). A timer reads the index, then only the states of the rules its events concern and
- * of those whose deadline has come, and writes back only what it touched.
- * Entries of rule versions no longer deployed are dropped when the index is read.
+ * states, beside a small index per customer ({@link FastRuleIndex}: for each rule with state,
+ * the event time at which that state can next time out). A timer reads the index, then only
+ * the states of the rules its events concern and of those whose deadline has come, and writes
+ * back only what it touched. Entries of rule versions no longer deployed are dropped when the
+ * index is read.
  *
  * <p>A busy customer keeps thousands of partial matches of a rule triggered by a busy event
  * type, and most of its events of that type only start one more. Such a start
@@ -60,7 +63,8 @@ import org.apache.flink.util.Collector;
  * is where processing them one by one would have put them.
  */
 public final class FastRuleFunction
-    extends KeyedProcessFunction<String, CustomerEvent, RuleMatch> {
+    extends KeyedProcessFunction<String, CustomerEvent, RuleMatch>
+    implements CheckpointedFunction {
 
   private static final long serialVersionUID = 1L;
 
@@ -72,26 +76,28 @@ public final class FastRuleFunction
   /** State names: part of the savepoint contract of the fast path. */
   public static final String BUFFER = "fast-buffer";
   public static final String RULE_STATES = "fast-rules";
+  /** The index as a map of rule keys, before 2026-12-02 evening: read after a restore. */
   public static final String INDEX = "fast-index";
+  public static final String DEADLINES = "fast-deadlines";
   public static final String STARTS = "fast-starts";
-  /** Suffix of a rule's key in the index: the count of its stored starts. */
+  /** Suffix of a rule's key in the earlier index map: the count of its stored starts. */
   private static final String COUNT = "#starts";
 
   private transient MapState<Long, List<CustomerEvent>> buffer;
   private transient MapState<String, RuleState> states;
-  private transient ValueState<Map<String, Long>> index;
+  private transient ValueState<Map<String, Long>> legacyIndex;
+  /** Per customer: {@link FastRuleIndex}'s stored form. */
+  private transient ValueState<byte[]> deadlines;
+  private transient FastRuleIndex index;
+  /** Whether this operator was restored (only then can the earlier index map hold entries). */
+  private boolean restored;
   /** Starts stored beside a rule's state: rule key, '#', number (0, 1, ...). */
   private transient MapState<String, byte[]> starts;
   /** Encodes stored starts and adds them to a state. */
   private transient RuleStateSerializer entries;
-  /** Each rule's key of its count of stored starts in {@link #index}. */
-  private transient String[] countOf;
+
   /** Each rule's key in {@link #states} and {@link #index}. */
   private transient String[] keyOf;
-  /** Entries read by {@link #readIndex()}, to notice retired ones it dropped. */
-  private transient int indexSize;
-  /** The rule of each key (rule version): keys of other versions are retired. */
-  private transient Map<String, Integer> ruleIndex;
   private transient Counter[] matches;
 
   public FastRuleFunction(List<FastRule> rules, CustomerKeys keys) {
@@ -113,24 +119,32 @@ public final class FastRuleFunction
     states = getRuntimeContext().getMapState(new MapStateDescriptor<>(RULE_STATES,
         StringSerializer.INSTANCE,
         new RuleStateSerializer(new AvroSerializer<>(CustomerEvent.class))));
-    index = getRuntimeContext().getState(new ValueStateDescriptor<>(INDEX,
+    legacyIndex = getRuntimeContext().getState(new ValueStateDescriptor<>(INDEX,
         new MapTypeInfo<>(Types.STRING, Types.LONG)));
+    deadlines = getRuntimeContext().getState(new ValueStateDescriptor<>(DEADLINES,
+        PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
     starts = getRuntimeContext().getMapState(new MapStateDescriptor<>(STARTS,
         Types.STRING, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
     entries = new RuleStateSerializer(new AvroSerializer<>(CustomerEvent.class));
-    ruleIndex = new HashMap<>();
     keyOf = new String[rules.size()];
-    countOf = new String[rules.size()];
     matches = new Counter[rules.size()];
     for (int i = 0; i < rules.size(); i++) {
       Rule rule = rules.get(i).rule();
       keyOf[i] = Uids.fastRuleState(rule.id(), rule.version());
-      countOf[i] = keyOf[i] + COUNT;
-      ruleIndex.put(keyOf[i], i);
-      ruleIndex.put(countOf[i], i);
       matches[i] = JobMetrics.group(getRuntimeContext()).addGroup("rule", rule.id())
           .counter(JobMetrics.MATCHES);
     }
+    index = new FastRuleIndex(keyOf);
+  }
+
+  @Override
+  public void initializeState(FunctionInitializationContext context) {
+    restored = context.isRestored();
+  }
+
+  @Override
+  public void snapshotState(FunctionSnapshotContext context) {
+    // All state is keyed state.
   }
 
   @Override
@@ -150,8 +164,7 @@ public final class FastRuleFunction
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<RuleMatch> out)
       throws Exception {
-    Map<String, Long> deadlines = readIndex();
-    boolean indexChanged = false;
+    FastRuleIndex at = readIndex();
     RuleState[] loaded = new RuleState[rules.size()];
     boolean[] stored = new boolean[rules.size()];
     boolean[] touched = new boolean[rules.size()];
@@ -165,12 +178,11 @@ public final class FastRuleFunction
             continue;
           }
           if (!touched[i] && rule.onlyStarts(event.getEventType())
-              && deadlines.getOrDefault(keyOf[i], Long.MIN_VALUE) > timestamp) {
+              && at.deadline[i] != FastRuleIndex.NONE && at.deadline[i] > timestamp) {
             if (rule.starts(event)) {
-              long n = deadlines.getOrDefault(countOf[i], 0L);
-              starts.put(keyOf[i] + "#" + n, entries.startEntry(event, timestamp));
-              deadlines.put(countOf[i], n + 1);
-              indexChanged = true;
+              starts.put(keyOf[i] + "#" + at.starts[i], entries.startEntry(event, timestamp));
+              at.starts[i]++;
+              at.changed = true;
               if (rule.windowMillis() > 0) {
                 ctx.timerService().registerEventTimeTimer(timestamp + rule.windowMillis());
               }
@@ -179,9 +191,9 @@ public final class FastRuleFunction
           }
           if (!touched[i]) {
             touched[i] = true;
-            stored[i] = deadlines.containsKey(keyOf[i]);
+            stored[i] = at.deadline[i] != FastRuleIndex.NONE;
             loaded[i] = stored[i] ? states.get(keyOf[i]) : new RuleState();
-            indexChanged |= foldStarts(i, loaded[i], deadlines);
+            foldStarts(i, loaded[i], at);
           }
           emit(i, rule.process(loaded[i], event, timestamp), out);
           if (rule.windowMillis() > 0 && !loaded[i].isEmpty()) {
@@ -193,12 +205,11 @@ public final class FastRuleFunction
       buffer.remove(timestamp);
     }
     for (int i = 0; i < rules.size(); i++) {
-      Long deadline = deadlines.get(keyOf[i]);
-      if (!touched[i] && deadline != null && deadline <= timestamp) {
+      if (!touched[i] && at.deadline[i] != FastRuleIndex.NONE && at.deadline[i] <= timestamp) {
         touched[i] = true;
         stored[i] = true;
         loaded[i] = states.get(keyOf[i]);
-        indexChanged |= foldStarts(i, loaded[i], deadlines);
+        foldStarts(i, loaded[i], at);
       }
       if (!touched[i]) {
         continue;
@@ -208,66 +219,65 @@ public final class FastRuleFunction
       if (loaded[i].isEmpty()) {
         if (stored[i]) {
           states.remove(keyOf[i]);
-          deadlines.remove(keyOf[i]);
-          indexChanged = true;
+          at.deadline[i] = FastRuleIndex.NONE;
+          at.changed = true;
         }
       } else if (!stored[i] || loaded[i].changes() > 0) {
         states.put(keyOf[i], loaded[i]);
-        Long next = loaded[i].nextDeadline(rule.windowMillis());
-        indexChanged |= !next.equals(deadlines.put(keyOf[i], next));
+        long next = loaded[i].nextDeadline(rule.windowMillis());
+        at.changed |= next != at.deadline[i];
+        at.deadline[i] = next;
       }
     }
-    if (indexChanged || deadlines.size() != indexSize) {
-      if (deadlines.isEmpty()) {
-        index.clear();
+    if (at.changed) {
+      if (at.isEmpty()) {
+        deadlines.clear();
       } else {
-        index.update(deadlines);
+        deadlines.update(at.write());
       }
     }
   }
 
-  /** Adds rule {@code i}'s stored starts to its state; whether the index changed. */
-  private boolean foldStarts(int i, RuleState state, Map<String, Long> deadlines)
-      throws Exception {
-    Long count = deadlines.remove(countOf[i]);
-    if (count == null) {
-      return false;
+  /** Adds rule {@code i}'s stored starts to its state. */
+  private void foldStarts(int i, RuleState state, FastRuleIndex at) throws Exception {
+    long count = at.starts[i];
+    if (count == 0) {
+      return;
     }
-    List<byte[]> started = new ArrayList<>(count.intValue());
+    List<byte[]> started = new ArrayList<>((int) count);
     for (long n = 0; n < count; n++) {
       String key = keyOf[i] + "#" + n;
       started.add(starts.get(key));
       starts.remove(key);
     }
     entries.fold(state, started);
-    return true;
+    at.starts[i] = 0;
+    at.changed = true;
   }
 
   /**
-   * Rule version to next deadline (and to its count of stored starts), for the current
-   * customer; drops retired rule versions.
+   * The current customer's index (the earlier map moved to it after a restore); drops the state
+   * of retired rule versions.
    */
-  private Map<String, Long> readIndex() throws Exception {
-    Map<String, Long> stored = index.value();
-    Map<String, Long> deadlines = stored == null ? new HashMap<>() : new HashMap<>(stored);
-    indexSize = deadlines.size();
-    if (deadlines.keySet().removeIf(key -> !ruleIndex.containsKey(key))) {
-      for (Map.Entry<String, Long> e : stored.entrySet()) {
-        String key = e.getKey();
-        if (ruleIndex.containsKey(key)) {
-          continue;
-        }
-        if (key.endsWith(COUNT)) {
-          String rule = key.substring(0, key.length() - COUNT.length());
-          for (long n = 0; n < e.getValue(); n++) {
-            starts.remove(rule + "#" + n);
-          }
-        } else {
-          states.remove(key);
-        }
+  private FastRuleIndex readIndex() throws Exception {
+    index.clear();
+    byte[] stored = deadlines.value();
+    if (stored != null) {
+      index.read(stored);
+    } else if (restored) {
+      Map<String, Long> legacy = legacyIndex.value();
+      if (legacy != null) {
+        index.read(legacy, COUNT);
+        legacyIndex.clear();
       }
     }
-    return deadlines;
+    for (Map.Entry<String, Long> retired : index.retired.entrySet()) {
+      states.remove(retired.getKey());
+      for (long n = 0; n < retired.getValue(); n++) {
+        starts.remove(retired.getKey() + "#" + n);
+      }
+    }
+    return index;
   }
 
   private void emit(int i, List<Map<String, List<CustomerEvent>>> found,

@@ -48,9 +48,10 @@ class SavepointContractTest {
   @Test
   void stateNamesOfTheFastPathAndOfIdentityResolutionAreUnchanged() {
     assertThat(List.of(FastRuleFunction.BUFFER, FastRuleFunction.RULE_STATES,
-        FastRuleFunction.INDEX, FastRuleFunction.STARTS, Uids.fastRuleState("repeat-contact", 1),
+        FastRuleFunction.INDEX, FastRuleFunction.STARTS, FastRuleFunction.DEADLINES,
+        Uids.fastRuleState("repeat-contact", 1),
         IdentityFunction.NODE, IdentityFunction.PENDING, IdentityFunction.PENDING_LINKS))
-        .containsExactly("fast-buffer", "fast-rules", "fast-index", "fast-starts",
+        .containsExactly("fast-buffer", "fast-rules", "fast-index", "fast-starts", "fast-deadlines",
             "fast-rule-repeat-contact-v1", "identity-node", "identity-pending",
             "identity-pending-links");
   }

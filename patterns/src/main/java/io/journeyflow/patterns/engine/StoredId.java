@@ -10,8 +10,9 @@ import org.apache.flink.core.memory.DataOutputView;
 /**
  * A string a partial match keeps of its events (the first and last event's ids, the first
  * event's entity id, which may be null), as it is stored: ids are compared only between events
- * of equal timestamps, so most are read and written back without ever becoming a string. Flink's {@code readUTF}/{@code writeUTF} decode and encode char by
- * char, and with two ids per partial match they were a third of the fast rule operator's time.
+ * of equal timestamps, so most are read and written back without ever becoming a string.
+ * Flink's {@code readUTF}/{@code writeUTF} decode and encode char by char, and with two ids per
+ * partial match they were a third of the fast rule operator's time.
  *
  * <p>Stored as its length and its bytes when all its chars are ASCII (ids are, in practice);
  * any other id as minus its length in chars and its UTF-16 chars, which keeps every string

@@ -1,0 +1,100 @@
+package io.journeyflow.jobs.operators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.journeyflow.jobs.Uids;
+import io.journeyflow.patterns.RuleLoader;
+import io.journeyflow.patterns.engine.FastRule;
+import io.journeyflow.patterns.engine.RuleState;
+import io.journeyflow.patterns.engine.RuleStateSerializer;
+import io.journeyflow.schema.CustomerEvent;
+import io.journeyflow.schema.internal.RuleMatch;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
+import org.apache.flink.api.java.typeutils.MapTypeInfo;
+import org.apache.flink.formats.avro.typeutils.AvroSerializer;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
+import org.junit.jupiter.api.Test;
+
+/** The fast rule operator's state across versions (matches themselves: the differential test). */
+class FastRuleFunctionTest {
+
+  /** A starter rule: a failed payment, then an adjustment on the same invoice. */
+  private static final String ID = "billing-adjustment-after-failed-payment";
+  private static final FastRule RULE =
+      FastRule.compile(RuleLoader.loadFromClasspath().rule(ID)).orElseThrow();
+  private static final String KEY = Uids.fastRuleState(ID, 1);
+  private static final CustomerKeys KEYS = new CustomerKeys(List.of(CustomerKeys.CUSTOMER_ID));
+
+  @Test
+  void aPartialMatchIndexedInTheEarlierMapCompletesAfterARestore() throws Exception {
+    OperatorSubtaskState older;
+    try (var writer = harness(new EarlierIndexWriter())) {
+      writer.open();
+      writer.processElement(new StreamRecord<>(event("f1", "payment.failed", 1), 60_000L));
+      older = writer.snapshot(1, 60_000L);
+    }
+    try (var restored = harness(new FastRuleFunction(List.of(RULE), KEYS))) {
+      restored.initializeState(older);
+      restored.open();
+      restored.processWatermark(new Watermark(60_000L));
+      restored.processElement(
+          new StreamRecord<>(event("p1", "billing.adjustment.posted", 2), 120_000L));
+      restored.processWatermark(new Watermark(120_000L));
+      List<RuleMatch> matches = restored.extractOutputValues();
+      assertThat(matches).hasSize(1);
+      assertThat(matches.get(0).getEvents()).extracting(m -> m.getEvent().getEventId())
+          .containsExactly("f1", "p1");
+    }
+  }
+
+  private static <F extends KeyedProcessFunction<String, CustomerEvent, RuleMatch>>
+      KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, RuleMatch> harness(F f)
+      throws Exception {
+    return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(f), KEYS,
+        Types.STRING);
+  }
+
+  private static CustomerEvent event(String id, String type, long minute) {
+    return CustomerEvent.newBuilder().setEventId(id).setEventType(type).setSource("test")
+        .setOccurredAt(Instant.ofEpochSecond(60 * minute))
+        .setIdentities(new HashMap<>(Map.of(CustomerKeys.CUSTOMER_ID, "c1")))
+        .setEntityId("inv-1").setAttributes(new HashMap<>()).build();
+  }
+
+  /** Keeps a first step's partial match as the operator did before its compact index. */
+  private static final class EarlierIndexWriter
+      extends KeyedProcessFunction<String, CustomerEvent, RuleMatch> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void processElement(CustomerEvent event, Context ctx, Collector<RuleMatch> out)
+        throws Exception {
+      MapState<String, RuleState> states = getRuntimeContext().getMapState(
+          new MapStateDescriptor<>(FastRuleFunction.RULE_STATES, StringSerializer.INSTANCE,
+              new RuleStateSerializer(new AvroSerializer<>(CustomerEvent.class))));
+      ValueState<Map<String, Long>> index = getRuntimeContext().getState(
+          new ValueStateDescriptor<>(FastRuleFunction.INDEX,
+              new MapTypeInfo<>(Types.STRING, Types.LONG)));
+      RuleState state = new RuleState();
+      long t = event.getOccurredAt().toEpochMilli();
+      RULE.process(state, event, t);
+      states.put(KEY, state);
+      index.update(new HashMap<>(Map.of(KEY, state.nextDeadline(RULE.windowMillis()))));
+    }
+  }
+}
