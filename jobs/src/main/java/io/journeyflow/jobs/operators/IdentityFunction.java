@@ -239,15 +239,10 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<CustomerEvent> out)
       throws Exception {
     if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
-      List<IdentityMessage> links = pendingLinks.get(timestamp);
-      if (links != null) {
-        pendingLinks.remove(timestamp);
-        for (IdentityMessage link : links) {
-          for (CustomerEvent merged : applyLabel(link, timestamp, ctx)) {
-            out.collect(merged); // at the link's own time: not late downstream
-          }
-        }
-      }
+      // This node's own events of an instant before the labels its neighbours sent at that
+      // instant: a label is usually the echo of one of those events seen by another node, and
+      // the event names itself in the merge it causes. (Which arrived first depends on how far
+      // the watermark lags behind the loop topic.)
       List<CustomerEvent> due = pending.get(timestamp);
       if (due != null) {
         pending.remove(timestamp);
@@ -257,6 +252,15 @@ public final class IdentityFunction extends KeyedCoProcessFunction<
             out.collect(event); // from the loop: on to the journeys, in event time
           } else {
             observe(event, ctx, out, false);
+          }
+        }
+      }
+      List<IdentityMessage> links = pendingLinks.get(timestamp);
+      if (links != null) {
+        pendingLinks.remove(timestamp);
+        for (IdentityMessage link : links) {
+          for (CustomerEvent merged : applyLabel(link, timestamp, ctx)) {
+            out.collect(merged); // at the link's own time: not late downstream
           }
         }
       }
