@@ -28,14 +28,13 @@ public final class StepMatcher implements Serializable {
     /** The last event taken for {@code step}, or null if none. */
     CustomerEvent last(String step) throws Exception;
 
-    /** Whether an event was taken for {@code step}. */
-    default boolean has(String step) throws Exception {
-      return first(step) != null;
-    }
-
-    /** The entity id (or null) of the first event taken for {@code step}, which has one. */
-    default String firstEntityId(String step) throws Exception {
-      return first(step).getEntityId();
+    /**
+     * Whether the first event taken for {@code step} is of entity {@code entityId}, or no event
+     * was taken for it (the event tested would then be that first event).
+     */
+    default boolean firstOfEntity(String step, String entityId) throws Exception {
+      CustomerEvent first = first(step);
+      return first == null || entityId.equals(first.getEntityId());
     }
   }
 
@@ -111,9 +110,7 @@ public final class StepMatcher implements Serializable {
     if (event.getEntityId() == null) {
       return false;
     }
-    // Without one, this event would be the first step's first event.
-    return !bound.has(correlateWith)
-        || event.getEntityId().equals(bound.firstEntityId(correlateWith));
+    return bound.firstOfEntity(correlateWith, event.getEntityId());
   }
 
   /** {@code event} and the earlier steps, turned into CEL values only when evaluated. */

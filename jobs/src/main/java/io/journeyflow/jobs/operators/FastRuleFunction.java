@@ -91,7 +91,7 @@ public final class FastRuleFunction
   private transient FastRuleIndex index;
   /** Whether this operator was restored (only then can the earlier index map hold entries). */
   private boolean restored;
-  /** Starts stored beside a rule's state: rule key, '#', number (0, 1, ...). */
+  /** Starts stored beside a rule's state, by {@link #startKey}. */
   private transient MapState<String, byte[]> starts;
   /** Encodes stored starts and adds them to a state. */
   private transient RuleStateSerializer entries;
@@ -180,7 +180,7 @@ public final class FastRuleFunction
           if (!touched[i] && rule.onlyStarts(event.getEventType())
               && at.deadline[i] != FastRuleIndex.NONE && at.deadline[i] > timestamp) {
             if (rule.starts(event)) {
-              starts.put(keyOf[i] + "#" + at.starts[i], entries.startEntry(event, timestamp));
+              starts.put(startKey(keyOf[i], at.starts[i]), entries.startEntry(event, timestamp));
               at.starts[i]++;
               at.changed = true;
               if (rule.windowMillis() > 0) {
@@ -238,6 +238,11 @@ public final class FastRuleFunction
     }
   }
 
+  /** The key in {@link #starts} of the {@code n}th start stored for a rule. */
+  private static String startKey(String ruleKey, long n) {
+    return ruleKey + "#" + n;
+  }
+
   /** Adds rule {@code i}'s stored starts to its state. */
   private void foldStarts(int i, RuleState state, FastRuleIndex at) throws Exception {
     long count = at.starts[i];
@@ -246,7 +251,7 @@ public final class FastRuleFunction
     }
     List<byte[]> started = new ArrayList<>((int) count);
     for (long n = 0; n < count; n++) {
-      String key = keyOf[i] + "#" + n;
+      String key = startKey(keyOf[i], n);
       started.add(starts.get(key));
       starts.remove(key);
     }
@@ -274,7 +279,7 @@ public final class FastRuleFunction
     for (Map.Entry<String, Long> retired : index.retired.entrySet()) {
       states.remove(retired.getKey());
       for (long n = 0; n < retired.getValue(); n++) {
-        starts.remove(retired.getKey() + "#" + n);
+        starts.remove(startKey(retired.getKey(), n));
       }
     }
     return index;

@@ -1,10 +1,8 @@
 package io.journeyflow.jobs.operators;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
@@ -112,14 +110,15 @@ final class FastRuleIndex {
   /** The stored form of this index. */
   byte[] write() throws java.io.IOException {
     out.clear();
-    List<Integer> kept = new ArrayList<>();
-    for (int i = 0; i < deadline.length; i++) {
-      if (deadline[i] != NONE) {
-        kept.add(i);
-      }
+    int kept = 0;
+    for (long d : deadline) {
+      kept += d != NONE ? 1 : 0;
     }
-    out.writeInt(kept.size());
-    for (int i : kept) {
+    out.writeInt(kept);
+    for (int i = 0; i < deadline.length; i++) {
+      if (deadline[i] == NONE) {
+        continue;
+      }
       out.writeShort(keys[i].length);
       out.write(keys[i]);
       out.writeLong(deadline[i]);

@@ -48,6 +48,9 @@ import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.types.Either;
@@ -73,7 +76,8 @@ import org.apache.flink.util.OutputTag;
  */
 public final class JourneyFunction
     extends KeyedBroadcastProcessFunction<String, Either<CustomerEvent, RuleMatch>, String,
-        Action> {
+        Action>
+    implements CheckpointedFunction {
 
   /**
    * Broadcast state: the policy document in force, under {@link #CURRENT_POLICY}. Empty until
@@ -207,9 +211,14 @@ public final class JourneyFunction
     this.settings = settings;
   }
 
-  /** Set by the operator before {@link #open}: whether its state came from a snapshot. */
-  void restored(boolean fromSnapshot) {
-    restored = fromSnapshot;
+  @Override
+  public void initializeState(FunctionInitializationContext context) {
+    restored = context.isRestored();
+  }
+
+  @Override
+  public void snapshotState(FunctionSnapshotContext context) {
+    // All state is keyed or broadcast state.
   }
 
   /** With identity resolution: absorbed customers hand their state over through this output. */

@@ -5,7 +5,6 @@ import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.internal.IdentityMessage;
 import io.journeyflow.schema.internal.RuleMatch;
 import java.util.List;
-import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
@@ -43,12 +42,6 @@ public final class JourneyOperator
   public JourneyOperator(JourneyFunction function, OutputTag<IdentityMessage> handOvers) {
     super(function, List.of(JourneyFunction.POLICY_STATE));
     this.handOvers = handOvers;
-  }
-
-  @Override
-  public void initializeState(StateInitializationContext context) throws Exception {
-    super.initializeState(context);
-    ((JourneyFunction) userFunction).restored(context.isRestored());
   }
 
   @Override

@@ -6,6 +6,7 @@ import io.journeyflow.patterns.StepSpec;
 import io.journeyflow.schema.CustomerEvent;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -48,6 +49,11 @@ public final class FastRule implements Serializable {
   private final long windowMillis;
   private final Set<String> eventTypes;
   private final boolean seesEveryEvent;
+  /**
+   * Some slot waits under a strict absence, the only reader of {@link PartialMatch#fresh}: other
+   * rules leave a partial match as it is when an event passes it by (no copy, no rewrite).
+   */
+  private final boolean tracksFresh;
   /** Event types that can only start a partial match: see {@link #onlyStarts}. */
   private final Set<String> startTypes;
 
@@ -59,24 +65,22 @@ public final class FastRule implements Serializable {
     this.windowMillis = rule.within() == null ? 0 : rule.within().toMillis();
     this.eventTypes = Set.copyOf(types);
     this.seesEveryEvent = seesEveryEvent;
-    this.startTypes = startTypes(this.slots, trailing, seesEveryEvent);
+    this.tracksFresh = Arrays.stream(this.slots).anyMatch(Slot::guardNextOnly);
+    this.startTypes = seesEveryEvent || tracksFresh ? Set.of() : startTypes(this.slots, trailing);
   }
 
   /**
    * The first step's event types that no later step, absence or repeat names, when a new
-   * partial match can neither complete at once (more than one slot, or an absence at the end)
-   * nor depend on whether others saw an event (no strict contiguity, no strict absence).
+   * partial match cannot complete at once (more than one slot, or an absence at the end); for
+   * rules without strict contiguity or strict absences, where no partial match depends on
+   * whether others saw an event.
    */
-  private static Set<String> startTypes(Slot[] slots, StepMatcher trailing,
-      boolean seesEveryEvent) {
-    if (seesEveryEvent || (slots.length < 2 && trailing == null)) {
+  private static Set<String> startTypes(Slot[] slots, StepMatcher trailing) {
+    if (slots.length < 2 && trailing == null) {
       return Set.of();
     }
     Set<String> types = new HashSet<>(slots[0].take().eventTypes());
     for (int k = 0; k < slots.length; k++) {
-      if (slots[k].guardNextOnly()) {
-        return Set.of();
-      }
       if (k > 0) {
         types.removeAll(slots[k].take().eventTypes());
       }
@@ -244,7 +248,7 @@ public final class FastRule implements Serializable {
     if (slot.take().test(event, bound)) {
       place(p.take(event, timestamp), next, potential);
     } else if (!slot.strict()) {
-      next.add(p.seen());
+      next.add(tracksFresh ? p.seen() : p);
     }
   }
 
@@ -335,24 +339,14 @@ public final class FastRule implements Serializable {
     }
 
     @Override
-    public boolean has(String step) {
-      for (int i = 0; i < p.taken(); i++) {
-        if (slots[i].step().equals(step)) {
-          return true;
-        }
-      }
-      return false;
-    }
-
-    @Override
-    public String firstEntityId(String step) {
+    public boolean firstOfEntity(String step, String entityId) {
       for (int i = 0; i < p.taken(); i++) {
         if (slots[i].step().equals(step)) {
           // Slot 0's is kept beside the stored events: no event to decode.
-          return i == 0 ? p.firstEntity() : p.event(i).getEntityId();
+          return entityId.equals(i == 0 ? p.firstEntity() : p.event(i).getEntityId());
         }
       }
-      throw new IllegalStateException("no event taken for step " + step);
+      return true;
     }
 
     @Override

@@ -31,7 +31,10 @@ final class PartialMatch implements Serializable {
   /** Of the last event: a match prunes everything that started at or before it. */
   final long lastTs;
   final StoredId lastId;
-  /** No event has been seen since the last take (what a strict absence looks at). */
+  /**
+   * No event has been seen since the last take (what a strict absence looks at; kept up to
+   * date only in rules that have one).
+   */
   final boolean fresh;
   /**
    * The first event's entity id (correlation compares it with every candidate event), or null

@@ -93,10 +93,7 @@ public final class RuleStateSerializer extends TypeSerializer<RuleState> {
     if (format != FORMAT) {
       throw new IllegalStateException("format " + format + " of fast rule states is only read");
     }
-    if (buffer == null) {
-      buffer = new DataOutputSerializer(1024);
-      scratch = new DataOutputSerializer(256);
-    }
+    buffers();
     // The list's size, its length in bytes, each entry after its length: read in one piece,
     // and each entry read back untouched is written as the same bytes.
     buffer.clear();
@@ -117,12 +114,17 @@ public final class RuleStateSerializer extends TypeSerializer<RuleState> {
    * {@link #fold} adds it.
    */
   public byte[] startEntry(CustomerEvent event, long timestamp) throws IOException {
-    DataOutputSerializer out = new DataOutputSerializer(128);
-    if (scratch == null) {
+    buffers();
+    buffer.clear();
+    PartialMatch.start(event, timestamp).write(buffer, events, scratch);
+    return buffer.getCopyOfBuffer();
+  }
+
+  private void buffers() {
+    if (buffer == null) {
+      buffer = new DataOutputSerializer(1024);
       scratch = new DataOutputSerializer(256);
     }
-    PartialMatch.start(event, timestamp).write(out, events, scratch);
-    return out.getCopyOfBuffer();
   }
 
   /** Adds the partial matches of {@link #startEntry}, in the order they started. */
