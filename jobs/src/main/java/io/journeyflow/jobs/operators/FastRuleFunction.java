@@ -37,16 +37,19 @@ import org.apache.flink.util.Collector;
  * All rules the fast engine supports, in one keyed operator: one event-time buffer per customer
  * (events wait for the watermark, as in CEP's operator) and one small {@link RuleState} per
  * customer and rule. When the watermark passes buffered events they are fed in CEP's order
- * (timestamp, then event id) to the rules that look at them; an event-time timer at each
- * partial match's window end makes timeouts and absences fire at the same watermark as in CEP.
+ * (timestamp, then event id) to the rules that look at them; an event-time timer at each rule
+ * state's next deadline (its earliest partial match's window end) makes timeouts and absences
+ * fire at the same watermark as in CEP.
  *
- * <p>Each buffered instant and each window end has its own timer, and Flink fires a key's
- * timers in time order, so a timer handles only its own instant: the events buffered for it,
- * and the rules whose window ends are due by it. Timing out at each window end instead of at
- * the watermark gives the same matches in the same order as CEP (a partial match whose window
- * ended before an event is timed out before that event either way), and it needs no scan of
- * the buffer: an iterator over a customer's buffer steps over the deletion marker of every
- * instant it ever held, which made that scan most of the operator's time.
+ * <p>Each buffered instant and each deadline has its own timer, and Flink fires a key's timers
+ * in time order, so a timer handles only its own instant: the events buffered for it, and the
+ * rules whose deadline is due by it, each of which then asks for a timer at its next deadline
+ * (later window ends need none before that: nothing of the rule can time out earlier). Timing
+ * out at window ends instead of at the watermark gives the same matches in the same order as
+ * CEP (a partial match whose window ended before an event is timed out before that event either
+ * way), and it needs no scan of the buffer: an iterator over a customer's buffer steps over the
+ * deletion marker of every instant it ever held, which made that scan most of the operator's
+ * time.
  *
  * <p>The rule states are one map per customer, keyed by rule version, holding only non-empty
  * states, beside a small index per customer ({@link FastRuleIndex}: for each rule with state,
@@ -95,6 +98,8 @@ public final class FastRuleFunction
   private transient MapState<String, byte[]> starts;
   /** Encodes stored starts and adds them to a state. */
   private transient RuleStateSerializer entries;
+  /** Deadlines a timer asked for, registered once each. */
+  private transient DistinctTimers timers;
 
   /** Each rule's key in {@link #states} and {@link #index}. */
   private transient String[] keyOf;
@@ -126,6 +131,7 @@ public final class FastRuleFunction
     starts = getRuntimeContext().getMapState(new MapStateDescriptor<>(STARTS,
         Types.STRING, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
     entries = new RuleStateSerializer(new AvroSerializer<>(CustomerEvent.class));
+    timers = new DistinctTimers();
     keyOf = new String[rules.size()];
     matches = new Counter[rules.size()];
     for (int i = 0; i < rules.size(); i++) {
@@ -183,9 +189,6 @@ public final class FastRuleFunction
               starts.put(startKey(keyOf[i], at.starts[i]), entries.startEntry(event, timestamp));
               at.starts[i]++;
               at.changed = true;
-              if (rule.windowMillis() > 0) {
-                ctx.timerService().registerEventTimeTimer(timestamp + rule.windowMillis());
-              }
             }
             continue;
           }
@@ -196,10 +199,6 @@ public final class FastRuleFunction
             foldStarts(i, loaded[i], at);
           }
           emit(i, rule.process(loaded[i], event, timestamp), out);
-          if (rule.windowMillis() > 0 && !loaded[i].isEmpty()) {
-            // A partial match that started here ends its window then (a no-op otherwise).
-            ctx.timerService().registerEventTimeTimer(timestamp + rule.windowMillis());
-          }
         }
       }
       buffer.remove(timestamp);
@@ -222,13 +221,21 @@ public final class FastRuleFunction
           at.deadline[i] = FastRuleIndex.NONE;
           at.changed = true;
         }
-      } else if (!stored[i] || loaded[i].changes() > 0) {
-        states.put(keyOf[i], loaded[i]);
+      } else {
+        if (!stored[i] || loaded[i].changes() > 0) {
+          states.put(keyOf[i], loaded[i]);
+        }
         long next = loaded[i].nextDeadline(rule.windowMillis());
-        at.changed |= next != at.deadline[i];
-        at.deadline[i] = next;
+        if (next != at.deadline[i]) {
+          at.changed = true;
+          at.deadline[i] = next;
+          if (next != Long.MAX_VALUE) {
+            timers.add(next);
+          }
+        }
       }
     }
+    timers.register(ctx.timerService());
     if (at.changed) {
       if (at.isEmpty()) {
         deadlines.clear();
