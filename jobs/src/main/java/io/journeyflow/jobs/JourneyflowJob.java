@@ -24,6 +24,7 @@ import io.journeyflow.jobs.operators.JourneySettings;
 import io.journeyflow.jobs.operators.LocalLoop;
 import io.journeyflow.jobs.operators.PolicyUpdateGate;
 import io.journeyflow.jobs.operators.RuleEvaluationStage;
+import io.journeyflow.jobs.operators.UnchangedAvroTypeInfo;
 import io.journeyflow.patterns.RuleSet;
 import io.journeyflow.schema.Action;
 import io.journeyflow.schema.CustomerEvent;
@@ -65,9 +66,9 @@ public final class JourneyflowJob {
   static final OutputTag<DeadLetter> DEAD_LETTERS =
       new OutputTag<>("dead-letters", new AvroTypeInfo<>(DeadLetter.class));
   static final OutputTag<SuppressionSignal> SUPPRESSIONS =
-      new OutputTag<>("suppressions", new AvroTypeInfo<>(SuppressionSignal.class));
+      new OutputTag<>("suppressions", new UnchangedAvroTypeInfo<>(SuppressionSignal.class));
   static final OutputTag<Decision> DECISIONS =
-      new OutputTag<>("decisions", new AvroTypeInfo<>(Decision.class));
+      new OutputTag<>("decisions", new UnchangedAvroTypeInfo<>(Decision.class));
   static final OutputTag<JourneyFact> FACTS =
       new OutputTag<>("journey-facts", new AvroTypeInfo<>(JourneyFact.class));
   static final OutputTag<ErasureConfirmation> ERASURES =
@@ -136,7 +137,7 @@ public final class JourneyflowJob {
             .keyBy(keys, Types.STRING)
             .process(
                 new IngestFunction(config.get(JobOptions.DEDUP_TTL), DEAD_LETTERS),
-                new AvroTypeInfo<>(CustomerEvent.class))
+                new UnchangedAvroTypeInfo<>(CustomerEvent.class))
             .uid(Uids.INGEST)
             .name("drop late and duplicate events");
     // Ingest already partitioned the stream by customer: evaluate in place, no second shuffle.
@@ -179,7 +180,7 @@ public final class JourneyflowJob {
             .connect(policyUpdates.broadcast())
             .transform(
                 "decide actions and suppressions",
-                new AvroTypeInfo<>(Action.class),
+                new UnchangedAvroTypeInfo<>(Action.class),
                 new JourneyOperator(
                     new JourneyFunction(
                         rules,

@@ -66,7 +66,7 @@ public final class RuleEvaluationStage {
     if (rules.rules().isEmpty()) {
       throw new IllegalArgumentException("the rule set is empty: nothing to evaluate");
     }
-    AvroTypeInfo<RuleMatch> matchType = new AvroTypeInfo<>(RuleMatch.class);
+    AvroTypeInfo<RuleMatch> matchType = new UnchangedAvroTypeInfo<>(RuleMatch.class);
     DataStream<RuleMatch> all = null;
     List<FastRule> fast = new ArrayList<>();
     for (Rule rule : rules.rules()) {
