@@ -43,6 +43,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -110,6 +111,8 @@ public final class JourneyFunction
   static final String FOLLOW_UPS = "follow-ups";
   static final String ATTRIBUTIONS = "holdout-attributions";
   static final String ANALYTICS_DUE = "analytics-due";
+  /** Since 2026-12-02: what every timer checks, kept beside the maps it summarizes. */
+  static final String TIMER_CHECKS = "timer-checks";
   static final String CONTACT = "contact.started";
   public static final String ERASE = "customer.erase";
   static final String APPROVAL_GRANTED = "approval.granted";
@@ -175,6 +178,9 @@ public final class JourneyFunction
   private transient MapState<String, JourneyFact> attributions;
   /** The earliest time a journey may be abandoned or a follow-up or attribution end. */
   private transient ValueState<Long> analyticsDue;
+  /** {@link TimerChecks}: stored form, and the current timer's view of it. */
+  private transient ValueState<long[]> checksState;
+  private transient TimerChecks checks;
   private transient List<JourneyFact> factsOut;
   private transient TimerService timers;
   private transient RulesByEventType byType;
@@ -301,6 +307,8 @@ public final class JourneyFunction
         .getMapState(new MapStateDescriptor<>(FOLLOW_UPS, Types.STRING, factType));
     attributions = getRuntimeContext()
         .getMapState(new MapStateDescriptor<>(ATTRIBUTIONS, Types.STRING, factType));
+    checksState = getRuntimeContext().getState(new ValueStateDescriptor<>(TIMER_CHECKS,
+        PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
     analyticsDue = getRuntimeContext()
         .getState(new ValueStateDescriptor<>(ANALYTICS_DUE, Types.LONG));
     factsOut = new ArrayList<>();
@@ -382,6 +390,7 @@ public final class JourneyFunction
     sharedAt = null;
     journeysNow = null;
     journeysChanged = false;
+    checks = null;
     String customerId = ctx.getCurrentKey();
     Instant now = Instant.ofEpochMilli(timestamp);
     List<CustomerEvent> events = pendingEvents.get(timestamp);
@@ -455,14 +464,77 @@ public final class JourneyFunction
     }
     analyticsDue(timestamp);
     storeJourneys();
+    storeChecks();
     for (JourneyFact f : factsOut) {
       ctx.output(facts, f);
     }
     factsOut.clear();
   }
 
+  /** The current customer's {@link TimerChecks}, read once per timer. */
+  private TimerChecks checks() throws Exception {
+    if (checks == null) {
+      long[] stored = checksState.value();
+      if (stored != null || !restored) {
+        checks = TimerChecks.of(stored);
+      } else {
+        // Restored from a savepoint older than the checks (or nothing open): ask the maps.
+        checks = summarize();
+        if (!checks.isEmpty()) {
+          checks.changed();
+        }
+      }
+    }
+    return checks;
+  }
+
+  /** Writes the checks back if a timer changed what they summarize. */
+  private void storeChecks() throws Exception {
+    if (checks != null && checks.isChanged()) {
+      TimerChecks now = summarize();
+      if (now.isEmpty()) {
+        checksState.clear();
+      } else {
+        checksState.update(now.toArray());
+      }
+    }
+    checks = null;
+  }
+
+  /** The checks as the maps are now (one iterator each). */
+  private TimerChecks summarize() throws Exception {
+    long ends = TimerChecks.NONE;
+    for (OpenSuppression s : open.values()) {
+      long end = s.getUntil() == null ? Long.MAX_VALUE : s.getUntil().toEpochMilli();
+      ends = ends == TimerChecks.NONE ? end : Math.min(ends, end);
+    }
+    long since = TimerChecks.NONE;
+    for (Action a : awaiting.values()) {
+      long decided = a.getDecidedAt().toEpochMilli();
+      since = since == TimerChecks.NONE ? decided : Math.min(since, decided);
+    }
+    return new TimerChecks(ends, since);
+  }
+
+  private void await(Action action) throws Exception {
+    checks().changed();
+    awaiting.put(action.getActionId(), action);
+  }
+
+  private void stopAwaiting(String actionId) throws Exception {
+    checks().changed();
+    awaiting.remove(actionId);
+  }
+
+  private void clearAwaiting() throws Exception {
+    checks().changed();
+    awaiting.clear();
+  }
+
   private List<OpenSuppression> openSuppressions() throws Exception {
-    if (openCache == null) {
+    if (openCache == null && !checks().anyOpen()) {
+      openCache = List.of();
+    } else if (openCache == null) {
       List<OpenSuppression> openNow = new ArrayList<>();
       open.values().forEach(openNow::add);
       openNow.sort(Comparator.comparing(OpenSuppression::getScope));
@@ -474,6 +546,7 @@ public final class JourneyFunction
   /** Puts or removes (null) an open suppression; changes of {@link #open} go through here. */
   private void setOpen(String scope, OpenSuppression suppression) throws Exception {
     openCache = null;
+    checks().changed();
     if (suppression == null) {
       open.remove(scope);
     } else {
@@ -743,7 +816,7 @@ public final class JourneyFunction
     contacts.clear();
     clearJourneys();
     deferred.clear(); // their timers find nothing here
-    awaiting.clear();
+    clearAwaiting();
     entered.clear();
     exited.clear();
     started.clear();
@@ -876,7 +949,7 @@ public final class JourneyFunction
       // Still waiting for the same person's answer; it expires when it would have.
       Action mine = Action.newBuilder(a).build();
       mine.setCustomerId(customerId);
-      awaiting.put(mine.getActionId(), mine);
+      await(mine);
       ctx.timerService().registerEventTimeTimer(
           mine.getDecidedAt().plus(engine.policies().approvalExpiry()).toEpochMilli());
     }
@@ -939,7 +1012,7 @@ public final class JourneyFunction
     openedBy.clear();
     deferred.clear();
     contest.clear();
-    awaiting.clear();
+    clearAwaiting();
     entered.clear();
     exited.clear();
     clearJourneys();
@@ -1214,7 +1287,7 @@ public final class JourneyFunction
         }
       }
       for (Action a : cancelled) {
-        awaiting.remove(a.getActionId());
+        stopAwaiting(a.getActionId());
       }
       for (Map.Entry<Long, List<Action>> entry : deferred.entries()) {
         List<Action> keep = new ArrayList<>();
@@ -1324,7 +1397,7 @@ public final class JourneyFunction
     if (waiting == null) {
       return; // unknown, already answered, or expired: nothing is waiting
     }
-    awaiting.remove(waiting.getActionId());
+    stopAwaiting(waiting.getActionId());
     if (granted) {
       govern(waiting, quietHandling(waiting), true, openSuppressions(), now, ctx, out);
     } else {
@@ -1333,7 +1406,8 @@ public final class JourneyFunction
   }
 
   private void expireApprovals(Instant now, OnTimerContext ctx) throws Exception {
-    if (awaiting.isEmpty()) {
+    if (!checks().approvalExpiresBy(now.toEpochMilli(),
+        engine.policies().approvalExpiry().toMillis())) {
       return;
     }
     List<Action> expired = new ArrayList<>();
@@ -1344,7 +1418,7 @@ public final class JourneyFunction
     }
     expired.sort(Comparator.comparing(Action::getActionId));
     for (Action a : expired) {
-      awaiting.remove(a.getActionId());
+      stopAwaiting(a.getActionId());
       closeApproval(a, "APPROVAL_EXPIRED", "no answer within "
           + engine.policies().approvalExpiry(), now, ctx);
     }
@@ -1382,7 +1456,7 @@ public final class JourneyFunction
       // Held for a person: decided again, against the state of that moment, once approved.
       Instant expires = now.plus(engine.policies().approvalExpiry());
       candidate.setDecidedAt(now);
-      awaiting.put(candidate.getActionId(), candidate);
+      await(candidate);
       ctx.timerService().registerEventTimeTimer(expires.toEpochMilli());
       Map<String, String> values = new java.util.LinkedHashMap<>(verdict.values());
       values.put("approval.expires", expires.toString());
@@ -1451,7 +1525,7 @@ public final class JourneyFunction
 
   private void releaseBy(CustomerEvent event, String customerId, OnTimerContext ctx)
       throws Exception {
-    if (!byType.mayRelease(event.getEventType()) || open.isEmpty()) {
+    if (!byType.mayRelease(event.getEventType()) || !checks().anyOpen()) {
       return; // most events release nothing: no state read for them
     }
     Map<String, List<OpenSuppression>> released = new TreeMap<>();
@@ -1468,8 +1542,9 @@ public final class JourneyFunction
     release(released, customerId, reason, event.getOccurredAt(), ctx);
   }
 
-  private void clearOpen() {
+  private void clearOpen() throws Exception {
     openCache = null;
+    checks().changed();
     open.clear();
   }
 
@@ -1484,8 +1559,8 @@ public final class JourneyFunction
   }
 
   private void expire(Instant now, String customerId, OnTimerContext ctx) throws Exception {
-    if (open.isEmpty()) {
-      return;
+    if (!checks().suppressionEndsBy(now.toEpochMilli())) {
+      return; // nothing open, or nothing open ends yet: no iterator over the map
     }
     Map<String, List<OpenSuppression>> expired = new TreeMap<>();
     for (OpenSuppression s : open.values()) {

@@ -29,6 +29,7 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -301,6 +302,51 @@ class JourneyFunctionTest {
               new ListTypeInfo<>(new AvroTypeInfo<>(OpenJourney.class))));
       assertThat(moved.value()).containsExactly(promo);
     }
+  }
+
+  @Test
+  void timersCheckOneSmallValueThatFollowsTheOpenSuppressions() throws Exception {
+    try (var h = harness(20)) {
+      ValueState<long[]> stored = suppressedWithTimerChecks(h);
+      assertThat(stored.value()).containsExactly(millis(70), TimerChecks.NONE);
+
+      h.feedEvent(new StreamRecord<>(event("e2", "issue.resolved", "c1", 30), millis(30)));
+      h.processBothWatermarks(new Watermark(millis(30)));
+      h.getOperator().getKeyedStateBackend().setCurrentKey("c1");
+      assertThat(stored.value()).isNull();
+      assertThat(signals(h)).extracting(SuppressionSignal::getState)
+          .containsExactly(SuppressionState.SUPPRESS, SuppressionState.RELEASE);
+    }
+  }
+
+  @Test
+  void suppressionsOfASavepointWithoutTimerChecksStillEnd() throws Exception {
+    OperatorSubtaskState older;
+    try (var h = harness(20)) {
+      suppressedWithTimerChecks(h).clear(); // as a savepoint taken before the checks holds it
+      older = h.snapshot(1L, 1L);
+    }
+    try (var restored = harness(20)) {
+      restored.initializeState(older);
+      restored.open();
+      restored.processBothWatermarks(new Watermark(millis(70)));
+      List<SuppressionSignal> signals = signals(restored);
+      assertThat(signals).hasSize(1);
+      assertThat(signals.get(0).getState()).isEqualTo(SuppressionState.RELEASE);
+      assertThat(signals.get(0).getReason()).isEqualTo("maximum duration reached");
+    }
+  }
+
+  /** Opens a suppression for c1 at minute 10; returns c1's timer checks (current key c1). */
+  private static ValueState<long[]> suppressedWithTimerChecks(JourneyHarness h) throws Exception {
+    h.open();
+    openIssue(h, event("e1", "issue.opened", "c1", 10, "case-1"));
+    h.processBothWatermarks(new Watermark(millis(10)));
+    var backend = h.getOperator().getKeyedStateBackend();
+    backend.setCurrentKey("c1");
+    return backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+        new ValueStateDescriptor<>(JourneyFunction.TIMER_CHECKS,
+            PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
   }
 
   @Test

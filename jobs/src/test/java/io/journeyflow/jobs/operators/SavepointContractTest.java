@@ -101,7 +101,8 @@ class SavepointContractTest {
         "journey " + JourneyFunction.FOLLOW_UPS,
         "journey " + JourneyFunction.ATTRIBUTIONS,
         "journey " + JourneyFunction.ANALYTICS_DUE,
-        "journey " + JourneyFunction.JOURNEYS);
+        "journey " + JourneyFunction.JOURNEYS,
+        "journey " + JourneyFunction.TIMER_CHECKS);
     assertThat(names).as("state names (savepoint-contract/state-names.txt)")
         .containsExactlyElementsOf(lines("state-names.txt"));
   }
