@@ -178,6 +178,10 @@ public final class JourneyFunction
   private transient MapState<String, JourneyFact> attributions;
   /** The earliest time a journey may be abandoned or a follow-up or attribution end. */
   private transient ValueState<Long> analyticsDue;
+  /** {@link #analyticsDue} as the current timer sees it: read at most once, written at its end. */
+  private transient Long dueNow;
+  private transient boolean dueRead;
+  private transient boolean dueChanged;
   /** {@link TimerChecks}: stored form, and the current timer's view of it. */
   private transient ValueState<long[]> checksState;
   private transient TimerChecks checks;
@@ -391,6 +395,8 @@ public final class JourneyFunction
     journeysNow = null;
     journeysChanged = false;
     checks = null;
+    dueRead = false;
+    dueChanged = false;
     String customerId = ctx.getCurrentKey();
     Instant now = Instant.ofEpochMilli(timestamp);
     List<CustomerEvent> events = pendingEvents.get(timestamp);
@@ -465,6 +471,7 @@ public final class JourneyFunction
     analyticsDue(timestamp);
     storeJourneys();
     storeChecks();
+    storeDue();
     for (JourneyFact f : factsOut) {
       ctx.output(facts, f);
     }
@@ -822,7 +829,7 @@ public final class JourneyFunction
     started.clear();
     followUps.clear();
     attributions.clear();
-    analyticsDue.clear(); // its timer finds nothing due here
+    setDue(null); // its timer finds nothing due here
     LOG.info("Handed the journey state of customer {} over to the customer that absorbed it",
         LogSafe.customer(customerId));
   }
@@ -935,7 +942,7 @@ public final class JourneyFunction
     if (!t.getOpenJourneys().isEmpty() || !t.getFollowUps().isEmpty()
         || !t.getAttributions().isEmpty()) {
       // Worked out by analyticsDue at the end of this very timer: when each of them ends.
-      analyticsDue.update(now.toEpochMilli());
+      setDue(now.toEpochMilli());
     }
     for (Map.Entry<String, List<Action>> e : t.getDeferred().entrySet()) {
       long due = Long.parseLong(e.getKey());
@@ -1020,7 +1027,7 @@ public final class JourneyFunction
     started.clear();
     followUps.clear();
     attributions.clear();
-    analyticsDue.clear();
+    setDue(null);
     erasedAt.update(request.getOccurredAt().toEpochMilli());
     LOG.info("Erased the state of customer {} (request {})", LogSafe.customer(customerId),
         request.getEventId());
@@ -1146,9 +1153,9 @@ public final class JourneyFunction
 
   /** Asks for an analytics check at {@code at} (abandonment, follow-up or attribution end). */
   private void due(long at) throws Exception {
-    Long current = analyticsDue.value();
+    Long current = dueNow();
     if (current == null || at < current) {
-      analyticsDue.update(at);
+      setDue(at);
       timers.registerEventTimeTimer(at);
     }
   }
@@ -1206,7 +1213,7 @@ public final class JourneyFunction
 
   /** Closes what ended by {@code timestamp}: abandoned journeys, follow-ups, attributions. */
   private void analyticsDue(long timestamp) throws Exception {
-    Long due = analyticsDue.value();
+    Long due = dueNow();
     if (due == null || due > timestamp) {
       return;
     }
@@ -1225,11 +1232,39 @@ public final class JourneyFunction
       return rule == null || rule.holdout() == null ? Duration.ZERO : rule.holdout().within();
     }, now));
     if (next == Long.MAX_VALUE) {
-      analyticsDue.clear();
+      setDue(null);
     } else {
-      analyticsDue.update(next);
+      setDue(next);
       timers.registerEventTimeTimer(next);
     }
+  }
+
+  private Long dueNow() throws Exception {
+    if (!dueRead) {
+      dueNow = analyticsDue.value();
+      dueRead = true;
+    }
+    return dueNow;
+  }
+
+  private void setDue(Long at) {
+    dueNow = at;
+    dueRead = true;
+    dueChanged = true;
+  }
+
+  /** Writes {@link #analyticsDue} back if the timer changed it. */
+  private void storeDue() throws Exception {
+    if (dueChanged) {
+      if (dueNow == null) {
+        analyticsDue.clear();
+      } else {
+        analyticsDue.update(dueNow);
+      }
+    }
+    dueRead = false;
+    dueChanged = false;
+    dueNow = null;
   }
 
   /**
