@@ -45,6 +45,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.ListSerializer;
 import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
@@ -300,7 +301,7 @@ public final class JourneyFunction
     legacyJourneys = getRuntimeContext().getMapState(new MapStateDescriptor<>(OPEN_JOURNEYS,
         Types.STRING, new AvroTypeInfo<>(OpenJourney.class)));
     journeyList = getRuntimeContext().getState(new ValueStateDescriptor<>(JOURNEYS,
-        new ListTypeInfo<>(new AvroTypeInfo<>(OpenJourney.class))));
+        new ListSerializer<>(OpenJourneySerializer.INSTANCE)));
     contacts = getRuntimeContext().getListState(new ListStateDescriptor<>(CONTACTS, Types.LONG));
     MapStateDescriptor<String, Long> startedDescriptor =
         new MapStateDescriptor<>(STARTED, Types.STRING, Types.LONG);

@@ -31,6 +31,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.ListSerializer;
 import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -39,6 +40,10 @@ import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.util.Collector;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
@@ -253,9 +258,9 @@ class JourneyFunctionTest {
     }
   }
 
-  @Test
-  void openJourneysOfAnOlderSavepointAreMovedToTheOneValuePerCustomer() throws Exception {
-    RuleSet rules = new RuleSet(List.of(RULES.rule("issue"), TestRules.of("""
+  /** The issue rule and a two-step promo rule, whose first step opens a journey. */
+  private static RuleSet withPromo() {
+    return new RuleSet(List.of(RULES.rule("issue"), TestRules.of("""
         id: promo
         version: 1
         journey: commerce
@@ -268,6 +273,11 @@ class JourneyFunctionTest {
         actions:
           - type: THANKS
         """).rule("promo")));
+  }
+
+  @Test
+  void openJourneysOfAnOlderSavepointAreMovedToTheOneValuePerCustomer() throws Exception {
+    RuleSet rules = withPromo();
     MapStateDescriptor<String, OpenJourney> legacyState = new MapStateDescriptor<>(
         JourneyFunction.OPEN_JOURNEYS, Types.STRING, new AvroTypeInfo<>(OpenJourney.class));
     OpenJourney promo = new OpenJourney("promo", "commerce", "viewed", at(5), at(5), null);
@@ -299,9 +309,51 @@ class JourneyFunctionTest {
       ValueState<List<OpenJourney>> moved = backend.getPartitionedState(
           VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
           new ValueStateDescriptor<>(JourneyFunction.JOURNEYS,
-              new ListTypeInfo<>(new AvroTypeInfo<>(OpenJourney.class))));
+              new ListSerializer<>(OpenJourneySerializer.INSTANCE)));
       assertThat(moved.value()).containsExactly(promo);
     }
+  }
+
+  @Test
+  void openJourneysStoredAsAvroRecordsAreMigratedOnRestore() throws Exception {
+    RuleSet rules = withPromo();
+    OpenJourney promo = new OpenJourney("promo", "commerce", "viewed", at(5), at(6), "cart-1");
+    OperatorSubtaskState older;
+    try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new NothingToDo()), (String key) -> key, Types.STRING)) {
+      h.setStateBackend(new EmbeddedRocksDBStateBackend());
+      h.open();
+      // As a savepoint of 2026-12-02 (before the compact form) holds it: Avro records.
+      var backend = h.getOperator().getKeyedStateBackend();
+      backend.setCurrentKey("c1");
+      backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+          new ValueStateDescriptor<>(JourneyFunction.JOURNEYS,
+              new ListTypeInfo<>(new AvroTypeInfo<>(OpenJourney.class))))
+          .update(List.of(promo));
+      older = h.snapshot(1L, 1L);
+    }
+    try (var h = harness(rules, 20, new EmbeddedRocksDBStateBackend())) {
+      h.initializeState(older);
+      h.open();
+      openIssue(h, event("e1", "issue.opened", "c1", 10, "case-1"));
+      h.processBothWatermarks(new Watermark(millis(10)));
+
+      assertThat(h.extractOutputValues().get(0).getContext().getOpenJourneys())
+          .containsExactly(promo);
+      var backend = h.getOperator().getKeyedStateBackend();
+      backend.setCurrentKey("c1");
+      ValueState<List<OpenJourney>> migrated = backend.getPartitionedState(
+          VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+          new ValueStateDescriptor<>(JourneyFunction.JOURNEYS,
+              new ListSerializer<>(OpenJourneySerializer.INSTANCE)));
+      assertThat(migrated.value()).containsExactly(promo);
+    }
+  }
+
+  /** An operator that only holds state written by a test, as an older version left it. */
+  private static final class NothingToDo extends KeyedProcessFunction<String, String, String> {
+    @Override
+    public void processElement(String value, Context ctx, Collector<String> out) {}
   }
 
   @Test
