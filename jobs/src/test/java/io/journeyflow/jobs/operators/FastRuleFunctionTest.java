@@ -62,6 +62,28 @@ class FastRuleFunctionTest {
     }
   }
 
+  @Test
+  void aRuleStateWaitsWithOneTimerAtItsNextDeadline() throws Exception {
+    long window = RULE.windowMillis();
+    try (var h = harness(new FastRuleFunction(List.of(RULE), KEYS))) {
+      h.open();
+      for (int minute = 1; minute <= 3; minute++) {
+        h.processElement(new StreamRecord<>(
+            event("f" + minute, "payment.failed", minute), 60_000L * minute));
+      }
+      h.processWatermark(new Watermark(180_000L));
+      // Three partial matches, one timer: the first one's window end.
+      assertThat(h.numEventTimeTimers()).isEqualTo(1);
+
+      h.processWatermark(new Watermark(60_000L + window));
+      assertThat(h.numEventTimeTimers()).as("the next deadline, asked for by the first")
+          .isEqualTo(1);
+      h.processWatermark(new Watermark(180_000L + window));
+      assertThat(h.numEventTimeTimers()).isZero();
+      assertThat(h.extractOutputValues()).isEmpty();
+    }
+  }
+
   private static <F extends KeyedProcessFunction<String, CustomerEvent, RuleMatch>>
       KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, RuleMatch> harness(F f)
       throws Exception {
