@@ -91,7 +91,8 @@ class ChaosITCase {
       ByteArrayOutputStream report = new ByteArrayOutputStream();
       int mismatches = ChaosTool.compare(KAFKA.bootstrapServers(), expected,
           Map.of("actions", t.actions, "suppressions", t.signals, "dead-letters", t.dead),
-          Duration.ofMinutes(8), Duration.ofMinutes(2), new PrintStream(report, true, StandardCharsets.UTF_8));
+          Duration.ofMinutes(8), Duration.ofMinutes(2),
+          new PrintStream(report, true, StandardCharsets.UTF_8));
       assertThat(mismatches).as(report.toString(StandardCharsets.UTF_8)).isZero();
     } finally {
       KafkaJobs.stop(job);

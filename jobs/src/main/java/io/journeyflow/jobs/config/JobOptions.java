@@ -138,7 +138,8 @@ public final class JobOptions {
       ConfigOptions.key("journeyflow.output.journey-metrics-topic")
           .stringType()
           .defaultValue("journey-metrics")
-          .withDescription("Topic of journey analytics (Avro JourneyMetrics), per rule and window.");
+          .withDescription(
+              "Topic of journey analytics (Avro JourneyMetrics), per rule and window.");
 
   public static final ConfigOption<Duration> ANALYTICS_WINDOW =
       ConfigOptions.key("journeyflow.analytics.window")

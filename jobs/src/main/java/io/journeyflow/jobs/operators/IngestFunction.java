@@ -19,7 +19,8 @@ import org.apache.flink.util.OutputTag;
  * Per customer: diverts late events to the dead letters (rule evaluation would drop them
  * silently) and drops duplicates by eventId, remembering ids for a configurable time.
  */
-public final class IngestFunction extends KeyedProcessFunction<String, CustomerEvent, CustomerEvent> {
+public final class IngestFunction
+    extends KeyedProcessFunction<String, CustomerEvent, CustomerEvent> {
 
   static final String SEEN_STATE = "seen-event-ids";
 

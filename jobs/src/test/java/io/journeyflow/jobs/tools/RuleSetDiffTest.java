@@ -75,7 +75,8 @@ class RuleSetDiffTest {
     assertThat(diff.refused(false)).isFalse();
     assertThat(diff.dropsState()).isFalse();
     assertThat(print(diff, false)).startsWith(
-        "added: plan-downgrade v1 (new operator rule-plan-downgrade-v1, starts empty)\nok: 1 added");
+        "added: plan-downgrade v1 (new operator rule-plan-downgrade-v1, starts empty)\n"
+            + "ok: 1 added");
   }
 
   @Test
