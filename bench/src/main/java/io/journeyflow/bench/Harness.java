@@ -19,10 +19,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -68,6 +70,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * layout, then one latency run; collects the measurements into a {@link Report}.
  */
 public final class Harness implements AutoCloseable {
+
+  /** How often the latency run samples the state size (the issue asks for it to stay flat). */
+  private static final long STATE_SAMPLE_MILLIS = 60_000;
 
   /** Event time of the first pre-loaded event; later ones follow {@link #STEP_MILLIS} apart. */
   static final Instant SIM_START = Instant.parse("2026-11-01T00:00:00Z");
@@ -568,17 +573,27 @@ public final class Harness implements AutoCloseable {
     a.start();
     b.start();
     long sent = 0;
+    // State over the run: the last checkpoint's size per customer seen so far, once a minute.
+    Set<String> seen = new HashSet<>();
+    List<Map<String, Object>> stateOverTime = new ArrayList<>();
+    long nextSample = start + STATE_SAMPLE_MILLIS;
     try (KafkaProducer<String, byte[]> producer = producer()) {
       while (true) {
         long now = System.currentTimeMillis();
         if (now >= end) {
           break;
         }
+        if (now >= nextSample) {
+          sampleState(id, (now - start) / 1000, seen.size(), stateOverTime);
+          nextSample += STATE_SAMPLE_MILLIS;
+        }
         long due = (now - start) * target / 1000;
         while (sent < due) {
           CustomerEvent event = generator.next(System.currentTimeMillis());
+          String customer = event.getIdentities().get("customerId");
+          seen.add(customer);
           producer.send(new ProducerRecord<>(topic, null, event.getOccurredAt().toEpochMilli(),
-              event.getIdentities().get("customerId"), bytes(event)));
+              customer, bytes(event)));
           sent++;
         }
         Thread.sleep(1);
@@ -611,9 +626,29 @@ public final class Harness implements AutoCloseable {
     r.put("checkpointIntervalMillis", settings.checkpointInterval().toMillis());
     r.put("readUncommitted", percentiles(uncommitted));
     r.put("readCommitted", percentiles(committed));
+    r.put("stateOverTime", stateOverTime);
     report.latency(r);
     log.printf("  event-to-action p50/p99/p99.9: %s ms (read_uncommitted), %s ms"
         + " (read_committed)%n", summary(uncommitted), summary(committed));
+  }
+
+  /** Adds the latest completed checkpoint's size per customer seen so far to {@code samples}. */
+  private void sampleState(JobID id, long seconds, int customers,
+      List<Map<String, Object>> samples) {
+    CheckpointStatsSnapshot s = checkpointStats(id);
+    CompletedCheckpointStats last =
+        s == null ? null : s.getHistory().getLatestCompletedCheckpoint();
+    if (last == null || customers == 0) {
+      return;
+    }
+    Map<String, Object> sample = new LinkedHashMap<>();
+    sample.put("seconds", seconds);
+    sample.put("customers", customers);
+    sample.put("checkpointFullBytes", last.getStateSize());
+    sample.put("stateBytesPerCustomer", last.getStateSize() / customers);
+    samples.add(sample);
+    log.printf("  [%4d s] state %,d bytes, %,d customers seen, %,d bytes per customer%n",
+        seconds, last.getStateSize(), customers, last.getStateSize() / customers);
   }
 
   /** Polls {@code topic} with one isolation level; hands on decidedAt-to-now of each action. */

@@ -273,6 +273,21 @@ public final class Report {
             dash(c.get("p50Millis")), dash(c.get("p99Millis")), dash(c.get("p999Millis")),
             u.get("samples"), c.get("samples")));
       }
+      for (Map<String, Object> l : latency) {
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> samples = (List<Map<String, Object>>) l.get("stateOverTime");
+        if (samples == null || samples.isEmpty()) {
+          continue;
+        }
+        md.append("\nState per customer seen so far during the latency run (last checkpoint,"
+            + " once a minute): ");
+        List<String> points = new ArrayList<>();
+        for (Map<String, Object> p : samples) {
+          points.add(p.get("seconds") + " s: " + num(p.get("stateBytesPerCustomer")) + " B ("
+              + num(p.get("customers")) + " customers)");
+        }
+        md.append(String.join("; ", points)).append(".\n");
+      }
     }
     return md.toString();
   }
