@@ -28,7 +28,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -44,6 +44,7 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
 import org.apache.flink.runtime.checkpoint.CompletedCheckpointStats;
+import org.apache.flink.runtime.checkpoint.TaskStateStats;
 import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -71,6 +72,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class Harness implements AutoCloseable {
 
+  /** The latency run's timeline: buckets of its measured part, and how often it is noted. */
+  private static final long TIMELINE_BUCKET_MILLIS = 10_000;
+  private static final long TIMELINE_TICK_MILLIS = 2_000;
   /** How often the latency run samples the state size (the issue asks for it to stay flat). */
   private static final long STATE_SAMPLE_MILLIS = 60_000;
 
@@ -530,8 +534,12 @@ public final class Harness implements AutoCloseable {
   private void runLatency(Report report, int n, int customers, RuleSet storyRules)
       throws Exception {
     long target = settings.latencyRate();
+    // The latency run is the full job; with the fast path set, 70% of the fast path's maximum.
+    String layout = "true".equals(settings.extraConfig().get(JobOptions.FAST_RULES.key()))
+        ? "fast" : "full";
     if (target <= 0) {
-      Map<String, Object> max = report.findThroughput("full", n, customers);
+      Map<String, Object> max = report.findThroughput(layout, n, customers);
+      max = max != null ? max : report.findThroughput("full", n, customers);
       if (max == null) {
         log.println("latency: no full-job throughput at " + n + " rules to take 70% of; skipped");
         return;
@@ -559,7 +567,14 @@ public final class Harness implements AutoCloseable {
         new EventGenerator(settings.seed() + 1, customers, settings.zipfExponent(),
             settings.storyShare(), storyRules);
     long start = System.currentTimeMillis();
-    long warmupEnd = start + settings.latencyWarmup().toMillis();
+    // The warm-up covers the first checkpoint: its synchronous part (the sinks' first
+    // transactions, RocksDB's first flush) takes several times a later one's.
+    long interval = settings.checkpointInterval().toMillis();
+    long warmup = settings.latencyWarmup().toMillis();
+    if (interval <= 60_000) {
+      warmup = Math.max(warmup, interval + 3_000);
+    }
+    long warmupEnd = start + warmup;
     long end = warmupEnd + settings.latencyTime().toMillis();
     // Measured: actions decided after the warm-up; matches decided in the last out-of-orderness
     // of the run wait for a watermark that never comes (no later events), so not those.
@@ -567,9 +582,14 @@ public final class Harness implements AutoCloseable {
     AtomicBoolean stop = new AtomicBoolean();
     List<Long> uncommitted = Collections.synchronizedList(new ArrayList<>());
     List<Long> committed = Collections.synchronizedList(new ArrayList<>());
+    LatencyTimeline timeline = new LatencyTimeline(warmupEnd, TIMELINE_BUCKET_MILLIS);
     String actions = run + "-actions";
-    Thread a = watcher(actions, "read_uncommitted", stop, window, uncommitted::add);
-    Thread b = watcher(actions, "read_committed", stop, window, committed::add);
+    Thread a = watcher(actions, "read_uncommitted", stop, window, (decided, latency) -> {
+      uncommitted.add(latency);
+      timeline.sample(decided, latency);
+    });
+    Thread b = watcher(actions, "read_committed", stop, window,
+        (decided, latency) -> committed.add(latency));
     a.start();
     b.start();
     long sent = 0;
@@ -577,6 +597,7 @@ public final class Harness implements AutoCloseable {
     Set<String> seen = new HashSet<>();
     List<Map<String, Object>> stateOverTime = new ArrayList<>();
     long nextSample = start + STATE_SAMPLE_MILLIS;
+    long nextTick = start;
     try (KafkaProducer<String, byte[]> producer = producer()) {
       while (true) {
         long now = System.currentTimeMillis();
@@ -586,6 +607,10 @@ public final class Harness implements AutoCloseable {
         if (now >= nextSample) {
           sampleState(id, (now - start) / 1000, seen.size(), stateOverTime);
           nextSample += STATE_SAMPLE_MILLIS;
+        }
+        if (now >= nextTick) {
+          tick(id, timeline, now);
+          nextTick += TIMELINE_TICK_MILLIS;
         }
         long due = (now - start) * target / 1000;
         while (sent < due) {
@@ -601,9 +626,9 @@ public final class Harness implements AutoCloseable {
       producer.flush();
     }
     double produced = sent / ((System.currentTimeMillis() - start) / 1000.0);
-    // Committed output appears a checkpoint later: wait an interval and a bit.
-    long interval = settings.checkpointInterval().toMillis();
-    Thread.sleep(interval + Math.min(2000, 2 * interval));
+    // Committed output appears a checkpoint later: wait an interval and a bit (at most a
+    // minute: a run with checkpoints far apart measures only read_uncommitted).
+    Thread.sleep(Math.min(60_000, interval + Math.min(2000, 2 * interval)));
     stop.set(true);
     a.join();
     b.join();
@@ -613,7 +638,7 @@ public final class Harness implements AutoCloseable {
     }
     Probe.forget(run);
     Map<String, Object> r = new LinkedHashMap<>();
-    r.put("layout", "full");
+    r.put("layout", layout);
     r.put("rules", n);
     r.put("customers", customers);
     r.put("targetEventsPerSecond", target);
@@ -627,6 +652,8 @@ public final class Harness implements AutoCloseable {
     r.put("readUncommitted", percentiles(uncommitted));
     r.put("readCommitted", percentiles(committed));
     r.put("stateOverTime", stateOverTime);
+    r.put("overTime", timeline.buckets(window[1]));
+    r.put("longestSyncByTask", timeline.syncByTask());
     report.latency(r);
     log.printf("  event-to-action p50/p99/p99.9: %s ms (read_uncommitted), %s ms"
         + " (read_committed)%n", summary(uncommitted), summary(committed));
@@ -651,9 +678,38 @@ public final class Harness implements AutoCloseable {
         seconds, last.getStateSize(), customers, last.getStateSize() / customers);
   }
 
-  /** Polls {@code topic} with one isolation level; hands on decidedAt-to-now of each action. */
+  /** Notes the GC time so far and the latest completed checkpoint into {@code timeline}. */
+  private void tick(JobID id, LatencyTimeline timeline, long now) {
+    timeline.tick(now);
+    AccessExecutionGraph graph;
+    try {
+      graph = cluster.getExecutionGraph(id).get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      return; // the job is gone: nothing more to note
+    }
+    CheckpointStatsSnapshot s = graph.getCheckpointStatsSnapshot();
+    CompletedCheckpointStats last =
+        s == null ? null : s.getHistory().getLatestCompletedCheckpoint();
+    if (last != null) {
+      long sync = 0;
+      long alignment = 0;
+      long startDelay = 0;
+      for (TaskStateStats task : last.getAllTaskStateStats()) {
+        TaskStateStats.TaskStateStatsSummary summary = task.getSummaryStats();
+        timeline.syncOf(graph.getJobVertex(task.getJobVertexId()).getName(),
+            summary.getSyncCheckpointDurationStats().getMaximum());
+        sync = Math.max(sync, summary.getSyncCheckpointDurationStats().getMaximum());
+        alignment = Math.max(alignment, summary.getAlignmentDurationStats().getMaximum());
+        startDelay = Math.max(startDelay, summary.getCheckpointStartDelayStats().getMaximum());
+      }
+      timeline.checkpoint(last.getCheckpointId(), last.getTriggerTimestamp(),
+          last.getEndToEndDuration(), sync, alignment, startDelay);
+    }
+  }
+
+  /** Polls {@code topic} with one isolation level; hands on decidedAt and its age per action. */
   private Thread watcher(String topic, String isolation, AtomicBoolean stop, long[] window,
-      Consumer<Long> sink) {
+      BiConsumer<Long, Long> sink) {
     Thread t = new Thread(() -> {
       try (KafkaConsumer<byte[], byte[]> consumer = fromStart(topic, isolation)) {
         while (!stop.get()) {
@@ -667,7 +723,7 @@ public final class Harness implements AutoCloseable {
             }
             long decided = action.getDecidedAt().toEpochMilli();
             if (decided >= window[0] && decided <= window[1]) {
-              sink.accept(now - decided);
+              sink.accept(decided, now - decided);
             }
           }
         }

@@ -288,8 +288,39 @@ public final class Report {
         }
         md.append(String.join("; ", points)).append(".\n");
       }
+      for (Map<String, Object> l : latency) {
+        md.append(slowestBuckets(l));
+      }
     }
     return md.toString();
+  }
+
+  /** The latency run's slowest 10-second buckets, with what the process did in them. */
+  static String slowestBuckets(Map<String, Object> run) {
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> buckets = (List<Map<String, Object>>) run.get("overTime");
+    if (buckets == null || buckets.isEmpty()) {
+      return "";
+    }
+    List<Map<String, Object>> slowest = new ArrayList<>();
+    for (Map<String, Object> b : buckets) {
+      if (b.get("p99Millis") != null) {
+        slowest.add(b);
+      }
+    }
+    slowest.sort((x, y) -> Long.compare(((Number) y.get("p99Millis")).longValue(),
+        ((Number) x.get("p99Millis")).longValue()));
+    List<String> points = new ArrayList<>();
+    for (Map<String, Object> b : slowest.subList(0, Math.min(5, slowest.size()))) {
+      points.add(String.format(Locale.ROOT, "from %s s: p99 %s ms, max %s, GC %s ms, %s"
+              + " checkpoint(s)%s", b.get("fromSecond"), b.get("p99Millis"), b.get("maxMillis"),
+          b.get("gcMillis"), b.get("checkpoints"), b.get("longestCheckpointMillis") == null
+              ? "" : " (longest " + b.get("longestCheckpointMillis") + " ms, synchronous part "
+                  + b.get("longestSyncMillis") + ", alignment " + b.get("longestAlignmentMillis")
+                  + ")"));
+    }
+    return "\nSlowest 10-second parts of the latency run (read_uncommitted, by decision time;"
+        + " all of them under overTime in the JSON): " + String.join("; ", points) + ".\n";
   }
 
   private static double load() {

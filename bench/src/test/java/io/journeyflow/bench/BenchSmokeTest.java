@@ -65,6 +65,13 @@ class BenchSmokeTest {
       assertThat(latency.get(isolation).fieldNames()).toIterable()
           .containsExactly("samples", "p50Millis", "p99Millis", "p999Millis", "maxMillis");
     }
+    // The timeline: one bucket per 10 s of the measured part, with GC and checkpoints beside.
+    assertThat(latency.get("overTime").isArray()).isTrue();
+    for (JsonNode bucket : latency.get("overTime")) {
+      assertThat(bucket.fieldNames()).toIterable().contains("fromSecond", "samples", "p99Millis",
+          "gcMillis", "checkpoints", "longestSyncMillis", "longestAlignmentMillis");
+    }
+    assertThat(latency.get("longestSyncByTask").isObject()).isTrue();
     assertThat(report.markdown()).contains("| baseline |", "| full |", "| naive |");
   }
 }
