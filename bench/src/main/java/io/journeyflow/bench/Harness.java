@@ -491,13 +491,17 @@ public final class Harness implements AutoCloseable {
   }
 
   private CheckpointStatsSnapshot checkpointStats(JobID id) {
+    AccessExecutionGraph graph = executionGraph(id);
+    return graph == null ? null : graph.getCheckpointStatsSnapshot();
+  }
+
+  /** The job's execution graph, running or archived; null (logged) when there is none. */
+  private AccessExecutionGraph executionGraph(JobID id) {
     try {
-      AccessExecutionGraph graph = cluster.getExecutionGraph(id).get(30, TimeUnit.SECONDS);
-      return graph.getCheckpointStatsSnapshot();
+      return cluster.getExecutionGraph(id).get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       try {
-        return cluster.getArchivedExecutionGraph(id).get(30, TimeUnit.SECONDS)
-            .getCheckpointStatsSnapshot();
+        return cluster.getArchivedExecutionGraph(id).get(30, TimeUnit.SECONDS);
       } catch (Exception e2) {
         log.println("  (no checkpoint statistics: " + e2 + ")");
         return null;
@@ -535,7 +539,7 @@ public final class Harness implements AutoCloseable {
       throws Exception {
     long target = settings.latencyRate();
     // The latency run is the full job; with the fast path set, 70% of the fast path's maximum.
-    String layout = "true".equals(settings.extraConfig().get(JobOptions.FAST_RULES.key()))
+    String layout = Configuration.fromMap(settings.extraConfig()).get(JobOptions.FAST_RULES)
         ? "fast" : "full";
     if (target <= 0) {
       Map<String, Object> max = report.findThroughput(layout, n, customers);
@@ -580,14 +584,10 @@ public final class Harness implements AutoCloseable {
     // of the run wait for a watermark that never comes (no later events), so not those.
     long[] window = {warmupEnd, end - settings.outOfOrderness().toMillis() - 500};
     AtomicBoolean stop = new AtomicBoolean();
-    List<Long> uncommitted = Collections.synchronizedList(new ArrayList<>());
     List<Long> committed = Collections.synchronizedList(new ArrayList<>());
     LatencyTimeline timeline = new LatencyTimeline(warmupEnd, TIMELINE_BUCKET_MILLIS);
     String actions = run + "-actions";
-    Thread a = watcher(actions, "read_uncommitted", stop, window, (decided, latency) -> {
-      uncommitted.add(latency);
-      timeline.sample(decided, latency);
-    });
+    Thread a = watcher(actions, "read_uncommitted", stop, window, timeline::sample);
     Thread b = watcher(actions, "read_committed", stop, window,
         (decided, latency) -> committed.add(latency));
     a.start();
@@ -637,6 +637,7 @@ public final class Harness implements AutoCloseable {
       Thread.sleep(100);
     }
     Probe.forget(run);
+    List<Long> uncommitted = timeline.latencies();
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("layout", layout);
     r.put("rules", n);
@@ -681,13 +682,8 @@ public final class Harness implements AutoCloseable {
   /** Notes the GC time so far and the latest completed checkpoint into {@code timeline}. */
   private void tick(JobID id, LatencyTimeline timeline, long now) {
     timeline.tick(now);
-    AccessExecutionGraph graph;
-    try {
-      graph = cluster.getExecutionGraph(id).get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      return; // the job is gone: nothing more to note
-    }
-    CheckpointStatsSnapshot s = graph.getCheckpointStatsSnapshot();
+    AccessExecutionGraph graph = executionGraph(id);
+    CheckpointStatsSnapshot s = graph == null ? null : graph.getCheckpointStatsSnapshot();
     CompletedCheckpointStats last =
         s == null ? null : s.getHistory().getLatestCompletedCheckpoint();
     if (last != null) {
@@ -696,9 +692,9 @@ public final class Harness implements AutoCloseable {
       long startDelay = 0;
       for (TaskStateStats task : last.getAllTaskStateStats()) {
         TaskStateStats.TaskStateStatsSummary summary = task.getSummaryStats();
-        timeline.syncOf(graph.getJobVertex(task.getJobVertexId()).getName(),
-            summary.getSyncCheckpointDurationStats().getMaximum());
-        sync = Math.max(sync, summary.getSyncCheckpointDurationStats().getMaximum());
+        long taskSync = summary.getSyncCheckpointDurationStats().getMaximum();
+        timeline.syncOf(graph.getJobVertex(task.getJobVertexId()).getName(), taskSync);
+        sync = Math.max(sync, taskSync);
         alignment = Math.max(alignment, summary.getAlignmentDurationStats().getMaximum());
         startDelay = Math.max(startDelay, summary.getCheckpointStartDelayStats().getMaximum());
       }

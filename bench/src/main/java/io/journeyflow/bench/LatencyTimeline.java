@@ -3,7 +3,6 @@ package io.journeyflow.bench;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +39,16 @@ final class LatencyTimeline {
     samples.add(new long[] {decidedAt, latency});
   }
 
-  /** Notes the process's GC time so far (call about once a second). */
+  /** The latency of every sample, in no particular order. */
+  List<Long> latencies() {
+    List<Long> all = new ArrayList<>();
+    for (long[] s : samples) {
+      all.add(s[1]);
+    }
+    return all;
+  }
+
+  /** Notes the process's GC time so far (call every few seconds). */
   void tick(long now) {
     long total = 0;
     for (GarbageCollectorMXBean bean : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -66,7 +74,7 @@ final class LatencyTimeline {
 
   /**
    * One entry per bucket from the start: its offset in seconds, the samples decided in it with
-   * their p50, p99 and max, the GC milliseconds in it, and the checkpoints triggered in it with
+   * their percentiles and max ({@link Harness#percentiles}), the GC milliseconds in it, and the checkpoints triggered in it with
    * the longest one's duration.
    */
   List<Map<String, Object>> buckets(long end) {
@@ -85,14 +93,9 @@ final class LatencyTimeline {
     for (int i = 0; i < n; i++) {
       long from = start + i * bucketMillis;
       long to = from + bucketMillis;
-      List<Long> sorted = latencies.get(i);
-      sorted.sort(Comparator.naturalOrder());
       Map<String, Object> b = new LinkedHashMap<>();
       b.put("fromSecond", i * bucketMillis / 1000);
-      b.put("samples", sorted.size());
-      b.put("p50Millis", Harness.quantile(sorted, 0.50));
-      b.put("p99Millis", Harness.quantile(sorted, 0.99));
-      b.put("maxMillis", sorted.isEmpty() ? null : sorted.get(sorted.size() - 1));
+      b.putAll(Harness.percentiles(latencies.get(i)));
       b.put("gcMillis", Math.round(Harness.interpolate(gc, to) - Harness.interpolate(gc, from)));
       int count = 0;
       long[] longest = new long[5];
