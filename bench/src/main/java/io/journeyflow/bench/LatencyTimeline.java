@@ -74,8 +74,8 @@ final class LatencyTimeline {
 
   /**
    * One entry per bucket from the start: its offset in seconds, the samples decided in it with
-   * their percentiles and max ({@link Harness#percentiles}), the GC milliseconds in it, and the checkpoints triggered in it with
-   * the longest one's duration.
+   * their percentiles and max ({@link Harness#percentiles}), the GC milliseconds in it, and
+   * the checkpoints triggered in it with the longest one's duration.
    */
   List<Map<String, Object>> buckets(long end) {
     int n = (int) Math.max(0, (end - start + bucketMillis - 1) / bucketMillis);
