@@ -19,7 +19,9 @@ import io.journeyflow.schema.OpenJourney;
 import io.journeyflow.schema.OpenSuppression;
 import io.journeyflow.schema.SuppressionSignal;
 import io.journeyflow.schema.history.LoopRecords;
+import io.journeyflow.schema.internal.CustomerContextState;
 import io.journeyflow.schema.internal.CustomerProfile;
+import io.journeyflow.schema.internal.DecisionState;
 import io.journeyflow.schema.internal.JourneyFact;
 import io.journeyflow.schema.internal.MatchedEvent;
 import io.journeyflow.schema.internal.IdentityMessage;
@@ -43,9 +45,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.common.typeutils.base.ListSerializer;
 import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
@@ -114,6 +114,14 @@ public final class JourneyFunction
   static final String ANALYTICS_DUE = "analytics-due";
   /** Since 2026-12-02: what every timer checks, kept beside the maps it summarizes. */
   static final String TIMER_CHECKS = "timer-checks";
+  /**
+   * Since 2026-12-07 one value per customer holds what the states from {@link #RECENT_COUNT} to
+   * {@link #TIMER_CHECKS} held (except the recent events, deferred actions, contests and the
+   * erasure tombstone): see {@link DecisionStore}.
+   */
+  static final String DECISION_STATE = "decision-state";
+  /** Since 2026-12-07: the profile, recent-events count, absorbing customer, journey starts. */
+  static final String CUSTOMER_CONTEXT = "customer-context";
   static final String CONTACT = "contact.started";
   public static final String ERASE = "customer.erase";
   static final String APPROVAL_GRANTED = "approval.granted";
@@ -166,10 +174,10 @@ public final class JourneyFunction
    * entries (every journey that ended) RocksDB iterators have to step over.
    */
   private transient ValueState<List<OpenJourney>> journeyList;
-  /** The form of savepoints before 2026-12, moved into {@link #journeyList} when first read. */
-  private transient MapState<String, OpenJourney> legacyJourneys;
-  /** Only state restored from a snapshot may hold {@link #legacyJourneys}. */
+  /** Only state restored from a snapshot may hold the states of earlier versions. */
   private transient boolean restored;
+  /** Where the maps, lists and values below live: two values per customer. */
+  private transient DecisionStore store;
   /** The current key's open journeys by rule id while a timer runs (null: not read yet). */
   private transient Map<String, OpenJourney> journeysNow;
   private transient boolean journeysChanged;
@@ -256,29 +264,6 @@ public final class JourneyFunction
         new ListStateDescriptor<>(RECENT, new AvroTypeInfo<>(ContextEvent.class));
     recentDescriptor.enableTimeToLive(ttl(settings.idleTtl()));
     recent = getRuntimeContext().getListState(recentDescriptor);
-    ValueStateDescriptor<Integer> recentCountDescriptor =
-        new ValueStateDescriptor<>(RECENT_COUNT, Types.INT);
-    recentCountDescriptor.enableTimeToLive(ttl(settings.idleTtl()));
-    recentCount = getRuntimeContext().getState(recentCountDescriptor);
-    ValueStateDescriptor<String> absorbedDescriptor =
-        new ValueStateDescriptor<>(ABSORBED_INTO, Types.STRING);
-    absorbedDescriptor.enableTimeToLive(ttl(settings.idleTtl()));
-    absorbedInto = getRuntimeContext().getState(absorbedDescriptor);
-    open =
-        getRuntimeContext()
-            .getMapState(
-                new MapStateDescriptor<>(
-                    OPEN_SUPPRESSIONS, Types.STRING, new AvroTypeInfo<>(OpenSuppression.class)));
-    openedBy =
-        getRuntimeContext()
-            .getMapState(new MapStateDescriptor<>(OPENED_BY, Types.STRING, matchType));
-    ValueStateDescriptor<CustomerProfile> profileDescriptor =
-        new ValueStateDescriptor<>(PROFILE, new AvroTypeInfo<>(CustomerProfile.class));
-    profileDescriptor.enableTimeToLive(ttl(settings.idleTtl()));
-    profile = getRuntimeContext().getState(profileDescriptor);
-    sends =
-        getRuntimeContext()
-            .getListState(new ListStateDescriptor<>(SENDS, new AvroTypeInfo<>(SendRecord.class)));
     deferred =
         getRuntimeContext()
             .getMapState(new MapStateDescriptor<>(DEFERRED, Types.LONG,
@@ -287,35 +272,33 @@ public final class JourneyFunction
         getRuntimeContext()
             .getMapState(new MapStateDescriptor<>(CONTEST, Types.LONG,
                 new ListTypeInfo<>(new AvroTypeInfo<>(Action.class))));
-    awaiting =
-        getRuntimeContext()
-            .getMapState(new MapStateDescriptor<>(AWAITING_APPROVAL, Types.STRING,
-                new AvroTypeInfo<>(Action.class)));
-    entered = getRuntimeContext()
-        .getMapState(new MapStateDescriptor<>(ENTERED, Types.STRING, Types.LONG));
-    exited = getRuntimeContext()
-        .getMapState(new MapStateDescriptor<>(EXITED, Types.STRING, Types.LONG));
     ValueStateDescriptor<Long> tombstone = new ValueStateDescriptor<>(ERASED_AT, Types.LONG);
     tombstone.enableTimeToLive(ttl(settings.tombstoneTtl()));
     erasedAt = getRuntimeContext().getState(tombstone);
-    legacyJourneys = getRuntimeContext().getMapState(new MapStateDescriptor<>(OPEN_JOURNEYS,
-        Types.STRING, new AvroTypeInfo<>(OpenJourney.class)));
-    journeyList = getRuntimeContext().getState(new ValueStateDescriptor<>(JOURNEYS,
-        new ListSerializer<>(OpenJourneySerializer.INSTANCE)));
-    contacts = getRuntimeContext().getListState(new ListStateDescriptor<>(CONTACTS, Types.LONG));
-    MapStateDescriptor<String, Long> startedDescriptor =
-        new MapStateDescriptor<>(STARTED, Types.STRING, Types.LONG);
-    startedDescriptor.enableTimeToLive(ttl(settings.idleTtl()));
-    started = getRuntimeContext().getMapState(startedDescriptor);
-    AvroTypeInfo<JourneyFact> factType = new AvroTypeInfo<>(JourneyFact.class);
-    followUps = getRuntimeContext()
-        .getMapState(new MapStateDescriptor<>(FOLLOW_UPS, Types.STRING, factType));
-    attributions = getRuntimeContext()
-        .getMapState(new MapStateDescriptor<>(ATTRIBUTIONS, Types.STRING, factType));
-    checksState = getRuntimeContext().getState(new ValueStateDescriptor<>(TIMER_CHECKS,
-        PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
-    analyticsDue = getRuntimeContext()
-        .getState(new ValueStateDescriptor<>(ANALYTICS_DUE, Types.LONG));
+    store = new DecisionStore(getRuntimeContext(), ttl(settings.idleTtl()), restored);
+    recentCount = store.contextValue(CustomerContextState::getRecentCount,
+        CustomerContextState::setRecentCount);
+    absorbedInto = store.contextValue(CustomerContextState::getAbsorbedInto,
+        CustomerContextState::setAbsorbedInto);
+    profile = store.contextValue(CustomerContextState::getProfile,
+        CustomerContextState::setProfile);
+    started = store.contextMap(CustomerContextState::getStarted);
+    open = store.decisionMap(DecisionState::getOpenSuppressions);
+    openedBy = store.decisionMap(DecisionState::getOpenedBy);
+    sends = store.decisionList(DecisionState::getSends, DecisionState::setSends);
+    contacts = store.decisionList(DecisionState::getContactTimes, DecisionState::setContactTimes);
+    awaiting = store.decisionMap(DecisionState::getAwaitingApproval);
+    entered = store.decisionMap(DecisionState::getEntered);
+    exited = store.decisionMap(DecisionState::getExited);
+    followUps = store.decisionMap(DecisionState::getFollowUps);
+    attributions = store.decisionMap(DecisionState::getAttributions);
+    analyticsDue = store.decisionValue(DecisionState::getAnalyticsDue,
+        DecisionState::setAnalyticsDue);
+    journeyList = store.decisionValue(
+        d -> d.getOpenJourneys().isEmpty() ? null : d.getOpenJourneys(),
+        (d, v) -> d.setOpenJourneys(v == null ? new ArrayList<>() : new ArrayList<>(v)));
+    checksState = store.decisionValue(d -> longs(d.getTimerChecks()),
+        (d, v) -> d.setTimerChecks(v == null ? null : java.util.Arrays.stream(v).boxed().toList()));
     factsOut = new ArrayList<>();
     byType = new RulesByEventType(rules);
     ruleCounters = new java.util.HashMap<>();
@@ -328,6 +311,10 @@ public final class JourneyFunction
     }
     engine = initial;
     engineDocument = null;
+  }
+
+  private static long[] longs(List<Long> values) {
+    return values == null ? null : values.stream().mapToLong(Long::longValue).toArray();
   }
 
   /** Processing-time expiry, cleaned up by RocksDB compaction. */
@@ -391,6 +378,7 @@ public final class JourneyFunction
       throws Exception {
     refresh(ctx.getBroadcastState(POLICY_STATE));
     timers = ctx.timerService();
+    store.reset();
     openCache = null; // another key, or this one's state moved on since the last timer
     sharedAt = null;
     journeysNow = null;
@@ -473,6 +461,7 @@ public final class JourneyFunction
     storeJourneys();
     storeChecks();
     storeDue();
+    store.flush();
     for (JourneyFact f : factsOut) {
       ctx.output(facts, f);
     }
@@ -681,12 +670,6 @@ public final class JourneyFunction
       List<OpenJourney> stored = journeyList.value();
       if (stored != null) {
         stored.forEach(j -> journeysNow.put(j.getRuleId(), j));
-      } else if (restored && !legacyJourneys.isEmpty()) {
-        for (OpenJourney j : legacyJourneys.values()) {
-          journeysNow.put(j.getRuleId(), j);
-        }
-        legacyJourneys.clear();
-        journeysChanged = true;
       }
     }
     return journeysNow;

@@ -20,11 +20,13 @@ import io.journeyflow.schema.OpenJourney;
 import io.journeyflow.schema.OpenSuppression;
 import io.journeyflow.schema.SuppressionSignal;
 import io.journeyflow.schema.SuppressionState;
+import io.journeyflow.schema.internal.DecisionState;
 import io.journeyflow.schema.internal.MatchedEvent;
 import io.journeyflow.schema.internal.RuleMatch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -202,18 +204,27 @@ class JourneyFunctionTest {
       assertThat(release.getAt()).isEqualTo(at(30));
       assertThat(release.getScopes()).containsExactly("marketing", "sales");
       assertThat(release.getReason()).contains("issue.resolved");
-      // Only the recent-events context and its size, the send history (for caps), when the
-      // rule last acted (for re-entry), and for analytics when the journey started, the sent
-      // action's repeat-contact follow-up and when that ends remain; the max-duration timer
-      // finds nothing to release.
-      assertThat(h.numKeyedStateEntries()).isEqualTo(7);
+      // Only the recent events, the context (their count, when the journey started) and the
+      // decision state remain; in it the send history (for caps), when the rule last acted (for
+      // re-entry) and the sent action's repeat-contact follow-up and when that ends. The
+      // max-duration timer finds nothing to release.
+      assertThat(h.numKeyedStateEntries()).isEqualTo(3);
+      DecisionState left = decisionState(h).value();
+      assertThat(left.getOpenSuppressions()).isEmpty();
+      assertThat(left.getOpenedBy()).isEmpty();
+      assertThat(left.getTimerChecks()).isNull();
+      assertThat(left.getSends()).hasSize(1);
+      assertThat(left.getEntered()).containsOnlyKeys("issue");
+      assertThat(left.getFollowUps()).hasSize(1);
+      assertThat(left.getAnalyticsDue()).isNotNull();
       h.processBothWatermarks(new Watermark(millis(200)));
       assertThat(signals(h)).hasSize(2);
       assertThat(h.numEventTimeTimers()).as("only the follow-up's end").isOne();
       // Seven days after the action, the follow-up ends without another contact.
       h.processBothWatermarks(new Watermark(millis(10 + 7 * 24 * 60)));
       assertThat(h.numEventTimeTimers()).isZero();
-      assertThat(h.numKeyedStateEntries()).isEqualTo(5);
+      assertThat(h.numKeyedStateEntries()).isEqualTo(3);
+      assertThat(decisionState(h).value().getFollowUps()).isEmpty();
       assertThat(sideOutput(h, FACTS)).filteredOn(f -> f.getKind().equals("FOLLOWED_UP"))
           .singleElement().satisfies(f -> assertThat(f.getFlag()).isFalse());
     }
@@ -306,11 +317,7 @@ class JourneyFunctionTest {
           .containsExactly(promo);
       backend.setCurrentKey("c1");
       assertThat(legacy.isEmpty()).isTrue();
-      ValueState<List<OpenJourney>> moved = backend.getPartitionedState(
-          VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-          new ValueStateDescriptor<>(JourneyFunction.JOURNEYS,
-              new ListSerializer<>(OpenJourneySerializer.INSTANCE)));
-      assertThat(moved.value()).containsExactly(promo);
+      assertThat(decisionState(h).value().getOpenJourneys()).containsExactly(promo);
     }
   }
 
@@ -319,13 +326,9 @@ class JourneyFunctionTest {
     RuleSet rules = withPromo();
     OpenJourney promo = new OpenJourney("promo", "commerce", "viewed", at(5), at(6), "cart-1");
     OperatorSubtaskState older;
-    try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new NothingToDo()), (String key) -> key, Types.STRING)) {
-      h.setStateBackend(new EmbeddedRocksDBStateBackend());
-      h.open();
+    try (var h = earlierVersion()) {
       // As a savepoint of 2026-12-02 (before the compact form) holds it: Avro records.
       var backend = h.getOperator().getKeyedStateBackend();
-      backend.setCurrentKey("c1");
       backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
           new ValueStateDescriptor<>(JourneyFunction.JOURNEYS,
               new ListTypeInfo<>(new AvroTypeInfo<>(OpenJourney.class))))
@@ -342,12 +345,73 @@ class JourneyFunctionTest {
           .containsExactly(promo);
       var backend = h.getOperator().getKeyedStateBackend();
       backend.setCurrentKey("c1");
-      ValueState<List<OpenJourney>> migrated = backend.getPartitionedState(
+      assertThat(decisionState(h).value().getOpenJourneys()).containsExactly(promo);
+      ValueState<List<OpenJourney>> earlier = backend.getPartitionedState(
           VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
           new ValueStateDescriptor<>(JourneyFunction.JOURNEYS,
               new ListSerializer<>(OpenJourneySerializer.INSTANCE)));
-      assertThat(migrated.value()).containsExactly(promo);
+      assertThat(earlier.value()).isNull();
     }
+  }
+
+  @Test
+  void decisionStatesOfAnEarlierVersionMoveIntoOneValueAndKeepWorking() throws Exception {
+    OpenSuppression marketing = new OpenSuppression("marketing", "issue", 3, "support",
+        "issue open", "sig-1", at(10), at(70));
+    MapStateDescriptor<String, OpenSuppression> openState = new MapStateDescriptor<>(
+        JourneyFunction.OPEN_SUPPRESSIONS, Types.STRING, new AvroTypeInfo<>(OpenSuppression.class));
+    ListStateDescriptor<Long> contactsState =
+        new ListStateDescriptor<>(JourneyFunction.CONTACTS, Types.LONG);
+    OperatorSubtaskState older;
+    try (var h = earlierVersion()) {
+      // As a savepoint before 2026-12-07 holds it: one state per kind, no timer checks.
+      var backend = h.getOperator().getKeyedStateBackend();
+      backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+          openState).put("marketing", marketing);
+      backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+          contactsState).update(List.of(millis(5)));
+      // The suppression's end timer, as the earlier version registered it.
+      h.getOperator().getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE,
+          new org.apache.flink.streaming.api.operators.Triggerable<String, VoidNamespace>() {
+            @Override
+            public void onEventTime(
+                org.apache.flink.streaming.api.operators.InternalTimer<String, VoidNamespace> t) {}
+
+            @Override
+            public void onProcessingTime(
+                org.apache.flink.streaming.api.operators.InternalTimer<String, VoidNamespace> t) {}
+          }).registerEventTimeTimer(VoidNamespace.INSTANCE, millis(70));
+      older = h.snapshot(1L, 1L);
+    }
+    try (var h = harness(20)) {
+      h.initializeState(older);
+      h.open();
+      h.processBothWatermarks(new Watermark(millis(70)));
+
+      assertThat(signals(h)).singleElement().satisfies(signal -> {
+        assertThat(signal.getState()).isEqualTo(SuppressionState.RELEASE);
+        assertThat(signal.getReason()).isEqualTo("maximum duration reached");
+      });
+      DecisionState moved = decisionState(h).value();
+      assertThat(moved.getOpenSuppressions()).isEmpty();
+      assertThat(moved.getContactTimes()).containsExactly(millis(5));
+      var backend = h.getOperator().getKeyedStateBackend();
+      assertThat(backend.getPartitionedState(VoidNamespace.INSTANCE,
+          VoidNamespaceSerializer.INSTANCE, openState).isEmpty()).isTrue();
+      assertThat(backend.getPartitionedState(VoidNamespace.INSTANCE,
+          VoidNamespaceSerializer.INSTANCE, contactsState).get()).isNullOrEmpty();
+    }
+  }
+
+  /** An opened harness of {@link NothingToDo} on RocksDB, current key c1. */
+  private static KeyedOneInputStreamOperatorTestHarness<String, String, String> earlierVersion()
+      throws Exception {
+    var h = new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new NothingToDo()), (String key) -> key, Types.STRING);
+    h.setStateBackend(new EmbeddedRocksDBStateBackend());
+    h.open();
+    h.getOperator().getKeyedStateBackend().setCurrentKey("c1");
+    return h;
   }
 
   /** An operator that only holds state written by a test, as an older version left it. */
@@ -359,13 +423,13 @@ class JourneyFunctionTest {
   @Test
   void timersCheckOneSmallValueThatFollowsTheOpenSuppressions() throws Exception {
     try (var h = harness(20)) {
-      ValueState<long[]> stored = suppressedWithTimerChecks(h);
-      assertThat(stored.value()).containsExactly(millis(70), TimerChecks.NONE);
+      ValueState<DecisionState> stored = suppressedWithTimerChecks(h);
+      assertThat(stored.value().getTimerChecks()).containsExactly(millis(70), TimerChecks.NONE);
 
       h.feedEvent(new StreamRecord<>(event("e2", "issue.resolved", "c1", 30), millis(30)));
       h.processBothWatermarks(new Watermark(millis(30)));
       h.getOperator().getKeyedStateBackend().setCurrentKey("c1");
-      assertThat(stored.value()).isNull();
+      assertThat(stored.value().getTimerChecks()).isNull();
       assertThat(signals(h)).extracting(SuppressionSignal::getState)
           .containsExactly(SuppressionState.SUPPRESS, SuppressionState.RELEASE);
     }
@@ -375,7 +439,10 @@ class JourneyFunctionTest {
   void suppressionsOfASavepointWithoutTimerChecksStillEnd() throws Exception {
     OperatorSubtaskState older;
     try (var h = harness(20)) {
-      suppressedWithTimerChecks(h).clear(); // as a savepoint taken before the checks holds it
+      ValueState<DecisionState> stored = suppressedWithTimerChecks(h);
+      DecisionState withoutChecks = stored.value();
+      withoutChecks.setTimerChecks(null); // as a savepoint taken before the checks holds it
+      stored.update(withoutChecks);
       older = h.snapshot(1L, 1L);
     }
     try (var restored = harness(20)) {
@@ -389,16 +456,22 @@ class JourneyFunctionTest {
     }
   }
 
-  /** Opens a suppression for c1 at minute 10; returns c1's timer checks (current key c1). */
-  private static ValueState<long[]> suppressedWithTimerChecks(JourneyHarness h) throws Exception {
+  /** Opens a suppression for c1 at minute 10; returns c1's decision state (current key c1). */
+  private static ValueState<DecisionState> suppressedWithTimerChecks(JourneyHarness h)
+      throws Exception {
     h.open();
     openIssue(h, event("e1", "issue.opened", "c1", 10, "case-1"));
     h.processBothWatermarks(new Watermark(millis(10)));
+    return decisionState(h);
+  }
+
+  /** The decision state of c1 (made the current key). */
+  private static ValueState<DecisionState> decisionState(JourneyHarness h) throws Exception {
     var backend = h.getOperator().getKeyedStateBackend();
     backend.setCurrentKey("c1");
     return backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-        new ValueStateDescriptor<>(JourneyFunction.TIMER_CHECKS,
-            PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        new ValueStateDescriptor<>(JourneyFunction.DECISION_STATE,
+            new AvroTypeInfo<>(DecisionState.class)));
   }
 
   @Test
@@ -974,7 +1047,7 @@ class JourneyFunctionTest {
       h.feedEvent(new StreamRecord<>(consent, millis(1)));
       openIssue(h, event("e1", "issue.opened", "c1", 10, "case-1"));
       h.processBothWatermarks(new Watermark(millis(10)));
-      assertThat(h.numKeyedStateEntries()).isGreaterThan(4);
+      assertThat(h.numKeyedStateEntries()).isEqualTo(3); // recent events, context, decisions
 
       h.feedEvent(new StreamRecord<>(event("x", "customer.erase", "c1", 20), millis(20)));
       // A match that began before the erasure completes afterwards.

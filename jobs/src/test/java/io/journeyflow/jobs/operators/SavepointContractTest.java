@@ -102,7 +102,9 @@ class SavepointContractTest {
         "journey " + JourneyFunction.ATTRIBUTIONS,
         "journey " + JourneyFunction.ANALYTICS_DUE,
         "journey " + JourneyFunction.JOURNEYS,
-        "journey " + JourneyFunction.TIMER_CHECKS);
+        "journey " + JourneyFunction.TIMER_CHECKS,
+        "journey " + JourneyFunction.DECISION_STATE,
+        "journey " + JourneyFunction.CUSTOMER_CONTEXT);
     assertThat(names).as("state names (savepoint-contract/state-names.txt)")
         .containsExactlyElementsOf(lines("state-names.txt"));
   }

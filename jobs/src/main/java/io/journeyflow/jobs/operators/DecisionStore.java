@@ -1,0 +1,316 @@
+package io.journeyflow.jobs.operators;
+
+import io.journeyflow.schema.Action;
+import io.journeyflow.schema.OpenJourney;
+import io.journeyflow.schema.OpenSuppression;
+import io.journeyflow.schema.internal.CustomerContextState;
+import io.journeyflow.schema.internal.CustomerProfile;
+import io.journeyflow.schema.internal.DecisionState;
+import io.journeyflow.schema.internal.JourneyFact;
+import io.journeyflow.schema.internal.RuleMatch;
+import io.journeyflow.schema.internal.SendRecord;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.ListSerializer;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+
+/**
+ * The decision operator's per-customer state as two keyed values instead of sixteen states:
+ * {@link DecisionState} (what must not expire) and {@link CustomerContextState} (expires when the
+ * customer is idle). Each is read at most once per timer and written once at its end, and each is
+ * one RocksDB column family: a checkpoint's synchronous part flushes one memtable per column
+ * family written since the last one, so fewer families make it shorter (the latency tail), and
+ * one read and write replace several per event.
+ *
+ * <p>A job restored from a savepoint of an earlier version moves a customer's state from the
+ * earlier states into the two values the first time it reads them; the earlier states are
+ * registered only in a restored job.
+ */
+final class DecisionStore {
+
+  private final ValueState<DecisionState> decisionState;
+  private final ValueState<CustomerContextState> contextState;
+  /** Null unless restored: the states of savepoints before the two values. */
+  private final Legacy legacy;
+
+  private DecisionState decision;
+  private boolean decisionChanged;
+  private CustomerContextState context;
+  private boolean contextChanged;
+  /** Whether the last {@link #read} moved the value out of the earlier states. */
+  private boolean moved;
+
+  DecisionStore(RuntimeContext runtime, StateTtlConfig idleTtl, boolean restored) {
+    decisionState = runtime.getState(new ValueStateDescriptor<>(JourneyFunction.DECISION_STATE,
+        new AvroTypeInfo<>(DecisionState.class)));
+    ValueStateDescriptor<CustomerContextState> contextDescriptor = new ValueStateDescriptor<>(
+        JourneyFunction.CUSTOMER_CONTEXT, new AvroTypeInfo<>(CustomerContextState.class));
+    contextDescriptor.enableTimeToLive(idleTtl);
+    contextState = runtime.getState(contextDescriptor);
+    legacy = restored ? new Legacy(runtime, idleTtl) : null;
+  }
+
+  /** Forgets what was read for the previous key; call before a timer works on a key. */
+  void reset() {
+    decision = null;
+    decisionChanged = false;
+    context = null;
+    contextChanged = false;
+  }
+
+  /** Writes back what the timer changed; call at the end of a timer. */
+  void flush() throws Exception {
+    if (decisionChanged) {
+      if (isEmpty(decision) && legacy == null) {
+        decisionState.clear();
+      } else {
+        // A restored job keeps the empty value: it says "moved", so the earlier states of this
+        // customer are not read again.
+        decisionState.update(decision);
+      }
+    }
+    if (contextChanged) {
+      if (isEmpty(context) && legacy == null) {
+        contextState.clear();
+      } else {
+        contextState.update(context);
+      }
+    }
+    reset();
+  }
+
+  /** The current customer's decision state, read once per timer. */
+  DecisionState decision() {
+    if (decision == null) {
+      decision = read(decisionState, legacy == null ? null : legacy::decision,
+          () -> DecisionState.newBuilder().build());
+      decisionChanged = moved;
+    }
+    return decision;
+  }
+
+  void decisionChanged() {
+    decisionChanged = true;
+  }
+
+  /** The current customer's context beside the recent events, read once per timer. */
+  CustomerContextState context() {
+    if (context == null) {
+      context = read(contextState, legacy == null ? null : legacy::context,
+          () -> CustomerContextState.newBuilder().build());
+      contextChanged = moved;
+    }
+    return context;
+  }
+
+  /**
+   * The stored value, else (in a restored job) what the earlier states held, moved out of them
+   * ({@link #moved} says so), else a new one.
+   */
+  private <T> T read(ValueState<T> state, java.util.concurrent.Callable<T> earlier,
+      Supplier<T> fresh) {
+    try {
+      T value = state.value();
+      moved = value == null && earlier != null;
+      return value != null ? value : moved ? earlier.call() : fresh.get();
+    } catch (Exception e) {
+      throw new IllegalStateException("Cannot read the state of the current customer", e);
+    }
+  }
+
+  void contextChanged() {
+    contextChanged = true;
+  }
+
+  /** A field of the decision state as a map state. */
+  <K, V> MapState<K, V> decisionMap(Function<DecisionState, Map<K, V>> field) {
+    return StateViews.map(() -> field.apply(decision()), this::decisionChanged);
+  }
+
+  /** A field of the decision state as a list state. */
+  <T> ListState<T> decisionList(Function<DecisionState, List<T>> get,
+      BiConsumer<DecisionState, List<T>> set) {
+    return StateViews.list(() -> get.apply(decision()), v -> {
+      set.accept(decision(), v);
+      decisionChanged();
+    });
+  }
+
+  /** A nullable field of the decision state as a value state. */
+  <T> ValueState<T> decisionValue(Function<DecisionState, T> get,
+      BiConsumer<DecisionState, T> set) {
+    return StateViews.value(() -> get.apply(decision()), v -> {
+      set.accept(decision(), v);
+      decisionChanged();
+    });
+  }
+
+  /** A field of the context as a map state. */
+  <K, V> MapState<K, V> contextMap(Function<CustomerContextState, Map<K, V>> field) {
+    return StateViews.map(() -> field.apply(context()), this::contextChanged);
+  }
+
+  /** A nullable field of the context as a value state. */
+  <T> ValueState<T> contextValue(Function<CustomerContextState, T> get,
+      BiConsumer<CustomerContextState, T> set) {
+    return StateViews.value(() -> get.apply(context()), v -> {
+      set.accept(context(), v);
+      contextChanged();
+    });
+  }
+
+  private static boolean isEmpty(DecisionState s) {
+    return s.getOpenSuppressions().isEmpty() && s.getOpenedBy().isEmpty()
+        && s.getSends().isEmpty() && s.getContactTimes().isEmpty()
+        && s.getAwaitingApproval().isEmpty() && s.getEntered().isEmpty()
+        && s.getExited().isEmpty() && s.getOpenJourneys().isEmpty()
+        && s.getFollowUps().isEmpty() && s.getAttributions().isEmpty()
+        && s.getAnalyticsDue() == null && s.getTimerChecks() == null;
+  }
+
+  private static boolean isEmpty(CustomerContextState c) {
+    return c.getProfile() == null && c.getRecentCount() == null && c.getAbsorbedInto() == null
+        && c.getStarted().isEmpty();
+  }
+
+  /** The states of savepoints before 2026-12-07, with their exact descriptors (TTL included). */
+  private static final class Legacy {
+    private final ValueState<Integer> recentCount;
+    private final ValueState<String> absorbedInto;
+    private final ValueState<CustomerProfile> profile;
+    private final MapState<String, Long> started;
+    private final MapState<String, OpenSuppression> open;
+    private final MapState<String, RuleMatch> openedBy;
+    private final ListState<SendRecord> sends;
+    private final ListState<Long> contacts;
+    private final MapState<String, Action> awaiting;
+    private final MapState<String, Long> entered;
+    private final MapState<String, Long> exited;
+    private final ValueState<List<OpenJourney>> journeys;
+    private final MapState<String, OpenJourney> journeysByRule;
+    private final MapState<String, JourneyFact> followUps;
+    private final MapState<String, JourneyFact> attributions;
+    private final ValueState<Long> analyticsDue;
+    private final ValueState<long[]> checks;
+
+    Legacy(RuntimeContext runtime, StateTtlConfig idleTtl) {
+      recentCount = runtime.getState(
+          withTtl(new ValueStateDescriptor<>(JourneyFunction.RECENT_COUNT, Types.INT), idleTtl));
+      absorbedInto = runtime.getState(withTtl(
+          new ValueStateDescriptor<>(JourneyFunction.ABSORBED_INTO, Types.STRING), idleTtl));
+      profile = runtime.getState(withTtl(new ValueStateDescriptor<>(JourneyFunction.PROFILE,
+          new AvroTypeInfo<>(CustomerProfile.class)), idleTtl));
+      started = runtime.getMapState(withTtl(
+          new MapStateDescriptor<>(JourneyFunction.STARTED, Types.STRING, Types.LONG), idleTtl));
+      open = runtime.getMapState(new MapStateDescriptor<>(JourneyFunction.OPEN_SUPPRESSIONS,
+          Types.STRING, new AvroTypeInfo<>(OpenSuppression.class)));
+      openedBy = runtime.getMapState(new MapStateDescriptor<>(JourneyFunction.OPENED_BY,
+          Types.STRING, new AvroTypeInfo<>(RuleMatch.class)));
+      sends = runtime.getListState(new ListStateDescriptor<>(JourneyFunction.SENDS,
+          new AvroTypeInfo<>(SendRecord.class)));
+      contacts = runtime.getListState(
+          new ListStateDescriptor<>(JourneyFunction.CONTACTS, Types.LONG));
+      awaiting = runtime.getMapState(new MapStateDescriptor<>(
+          JourneyFunction.AWAITING_APPROVAL, Types.STRING, new AvroTypeInfo<>(Action.class)));
+      entered = runtime.getMapState(
+          new MapStateDescriptor<>(JourneyFunction.ENTERED, Types.STRING, Types.LONG));
+      exited = runtime.getMapState(
+          new MapStateDescriptor<>(JourneyFunction.EXITED, Types.STRING, Types.LONG));
+      journeys = runtime.getState(new ValueStateDescriptor<>(JourneyFunction.JOURNEYS,
+          new ListSerializer<>(OpenJourneySerializer.INSTANCE)));
+      journeysByRule = runtime.getMapState(new MapStateDescriptor<>(
+          JourneyFunction.OPEN_JOURNEYS, Types.STRING, new AvroTypeInfo<>(OpenJourney.class)));
+      AvroTypeInfo<JourneyFact> factType = new AvroTypeInfo<>(JourneyFact.class);
+      followUps = runtime.getMapState(
+          new MapStateDescriptor<>(JourneyFunction.FOLLOW_UPS, Types.STRING, factType));
+      attributions = runtime.getMapState(
+          new MapStateDescriptor<>(JourneyFunction.ATTRIBUTIONS, Types.STRING, factType));
+      analyticsDue = runtime.getState(
+          new ValueStateDescriptor<>(JourneyFunction.ANALYTICS_DUE, Types.LONG));
+      checks = runtime.getState(new ValueStateDescriptor<>(JourneyFunction.TIMER_CHECKS,
+          PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+    }
+
+    private static <D extends org.apache.flink.api.common.state.StateDescriptor<?, ?>> D withTtl(
+        D descriptor, StateTtlConfig ttl) {
+      descriptor.enableTimeToLive(ttl);
+      return descriptor;
+    }
+
+    /** Moves the current customer's earlier decision states into one value. */
+    DecisionState decision() throws Exception {
+      DecisionState s = DecisionState.newBuilder().build();
+      s.setOpenSuppressions(toMap(open));
+      s.setOpenedBy(toMap(openedBy));
+      s.setSends(toList(sends.get()));
+      s.setContactTimes(toList(contacts.get()));
+      s.setAwaitingApproval(toMap(awaiting));
+      s.setEntered(toMap(entered));
+      s.setExited(toMap(exited));
+      List<OpenJourney> js = journeys.value();
+      s.setOpenJourneys(js != null ? new ArrayList<>(js) : toList(journeysByRule.values()));
+      s.setFollowUps(toMap(followUps));
+      s.setAttributions(toMap(attributions));
+      s.setAnalyticsDue(analyticsDue.value());
+      long[] c = checks.value();
+      if (c != null) {
+        List<Long> asList = new ArrayList<>(c.length);
+        for (long v : c) {
+          asList.add(v);
+        }
+        s.setTimerChecks(asList);
+      }
+      for (org.apache.flink.api.common.state.State old : List.of(open, openedBy, sends,
+          contacts, awaiting, entered, exited, journeys, journeysByRule, followUps, attributions,
+          analyticsDue, checks)) {
+        old.clear();
+      }
+      return s;
+    }
+
+    /** Moves the current customer's earlier context states into one value. */
+    CustomerContextState context() throws Exception {
+      CustomerContextState c = CustomerContextState.newBuilder().build();
+      c.setProfile(profile.value());
+      c.setRecentCount(recentCount.value());
+      c.setAbsorbedInto(absorbedInto.value());
+      c.setStarted(toMap(started));
+      profile.clear();
+      recentCount.clear();
+      absorbedInto.clear();
+      started.clear();
+      return c;
+    }
+
+    private static <K, V> Map<K, V> toMap(MapState<K, V> state) throws Exception {
+      Map<K, V> map = new HashMap<>();
+      for (Map.Entry<K, V> e : state.entries()) {
+        map.put(e.getKey(), e.getValue());
+      }
+      return map;
+    }
+
+    private static <T> List<T> toList(Iterable<T> items) {
+      List<T> list = new ArrayList<>();
+      if (items != null) {
+        items.forEach(list::add);
+      }
+      return list;
+    }
+  }
+}
