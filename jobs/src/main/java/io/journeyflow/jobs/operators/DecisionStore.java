@@ -1,7 +1,6 @@
 package io.journeyflow.jobs.operators;
 
 import io.journeyflow.schema.Action;
-import io.journeyflow.schema.OpenJourney;
 import io.journeyflow.schema.OpenSuppression;
 import io.journeyflow.schema.internal.CustomerContextState;
 import io.journeyflow.schema.internal.CustomerProfile;
@@ -24,18 +23,18 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.common.typeutils.base.ListSerializer;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 
 /**
- * The decision operator's per-customer state as two keyed values instead of sixteen states:
- * {@link DecisionState} (what must not expire) and {@link CustomerContextState} (expires when the
- * customer is idle). Each is read at most once per timer and written once at its end, and each is
- * one RocksDB column family: a checkpoint's synchronous part flushes one memtable per column
- * family written since the last one, so fewer families make it shorter (the latency tail), and
- * one read and write replace several per event.
+ * Most of the decision operator's per-customer state as two keyed values instead of twelve
+ * states: {@link DecisionState} (what must not expire) and {@link CustomerContextState} (expires
+ * when the customer is idle). Each is read at most once per timer, only if the timer needs one
+ * of its fields, and written once at its end; each is one RocksDB column family. A checkpoint's
+ * synchronous part flushes one memtable per column family written since the last checkpoint, so
+ * fewer families make it shorter (the latency tail). The values every timer reads (open
+ * journeys, timer checks, analytics deadline, recent-events count) stay small states of their
+ * own, so that no timer decodes these records for nothing.
  *
  * <p>A job restored from a savepoint of an earlier version moves a customer's state from the
  * earlier states into the two values the first time it reads them; the earlier states are
@@ -98,7 +97,9 @@ final class DecisionStore {
   DecisionState decision() {
     if (decision == null) {
       decision = read(decisionState, legacy == null ? null : legacy::decision,
-          () -> DecisionState.newBuilder().build());
+          () -> new DecisionState(new HashMap<>(), new HashMap<>(), new ArrayList<>(),
+              new ArrayList<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(),
+              new HashMap<>()));
       decisionChanged = moved;
     }
     return decision;
@@ -112,7 +113,7 @@ final class DecisionStore {
   CustomerContextState context() {
     if (context == null) {
       context = read(contextState, legacy == null ? null : legacy::context,
-          () -> CustomerContextState.newBuilder().build());
+          () -> new CustomerContextState(null, null, new HashMap<>()));
       contextChanged = moved;
     }
     return context;
@@ -151,15 +152,6 @@ final class DecisionStore {
     });
   }
 
-  /** A nullable field of the decision state as a value state. */
-  <T> ValueState<T> decisionValue(Function<DecisionState, T> get,
-      BiConsumer<DecisionState, T> set) {
-    return StateViews.value(() -> get.apply(decision()), v -> {
-      set.accept(decision(), v);
-      decisionChanged();
-    });
-  }
-
   /** A field of the context as a map state. */
   <K, V> MapState<K, V> contextMap(Function<CustomerContextState, Map<K, V>> field) {
     return StateViews.map(() -> field.apply(context()), this::contextChanged);
@@ -178,19 +170,16 @@ final class DecisionStore {
     return s.getOpenSuppressions().isEmpty() && s.getOpenedBy().isEmpty()
         && s.getSends().isEmpty() && s.getContactTimes().isEmpty()
         && s.getAwaitingApproval().isEmpty() && s.getEntered().isEmpty()
-        && s.getExited().isEmpty() && s.getOpenJourneys().isEmpty()
-        && s.getFollowUps().isEmpty() && s.getAttributions().isEmpty()
-        && s.getAnalyticsDue() == null && s.getTimerChecks() == null;
+        && s.getExited().isEmpty() && s.getFollowUps().isEmpty()
+        && s.getAttributions().isEmpty();
   }
 
   private static boolean isEmpty(CustomerContextState c) {
-    return c.getProfile() == null && c.getRecentCount() == null && c.getAbsorbedInto() == null
-        && c.getStarted().isEmpty();
+    return c.getProfile() == null && c.getAbsorbedInto() == null && c.getStarted().isEmpty();
   }
 
   /** The states of savepoints before 2026-12-07, with their exact descriptors (TTL included). */
   private static final class Legacy {
-    private final ValueState<Integer> recentCount;
     private final ValueState<String> absorbedInto;
     private final ValueState<CustomerProfile> profile;
     private final MapState<String, Long> started;
@@ -201,16 +190,10 @@ final class DecisionStore {
     private final MapState<String, Action> awaiting;
     private final MapState<String, Long> entered;
     private final MapState<String, Long> exited;
-    private final ValueState<List<OpenJourney>> journeys;
-    private final MapState<String, OpenJourney> journeysByRule;
     private final MapState<String, JourneyFact> followUps;
     private final MapState<String, JourneyFact> attributions;
-    private final ValueState<Long> analyticsDue;
-    private final ValueState<long[]> checks;
 
     Legacy(RuntimeContext runtime, StateTtlConfig idleTtl) {
-      recentCount = runtime.getState(
-          withTtl(new ValueStateDescriptor<>(JourneyFunction.RECENT_COUNT, Types.INT), idleTtl));
       absorbedInto = runtime.getState(withTtl(
           new ValueStateDescriptor<>(JourneyFunction.ABSORBED_INTO, Types.STRING), idleTtl));
       profile = runtime.getState(withTtl(new ValueStateDescriptor<>(JourneyFunction.PROFILE,
@@ -231,19 +214,11 @@ final class DecisionStore {
           new MapStateDescriptor<>(JourneyFunction.ENTERED, Types.STRING, Types.LONG));
       exited = runtime.getMapState(
           new MapStateDescriptor<>(JourneyFunction.EXITED, Types.STRING, Types.LONG));
-      journeys = runtime.getState(new ValueStateDescriptor<>(JourneyFunction.JOURNEYS,
-          new ListSerializer<>(OpenJourneySerializer.INSTANCE)));
-      journeysByRule = runtime.getMapState(new MapStateDescriptor<>(
-          JourneyFunction.OPEN_JOURNEYS, Types.STRING, new AvroTypeInfo<>(OpenJourney.class)));
       AvroTypeInfo<JourneyFact> factType = new AvroTypeInfo<>(JourneyFact.class);
       followUps = runtime.getMapState(
           new MapStateDescriptor<>(JourneyFunction.FOLLOW_UPS, Types.STRING, factType));
       attributions = runtime.getMapState(
           new MapStateDescriptor<>(JourneyFunction.ATTRIBUTIONS, Types.STRING, factType));
-      analyticsDue = runtime.getState(
-          new ValueStateDescriptor<>(JourneyFunction.ANALYTICS_DUE, Types.LONG));
-      checks = runtime.getState(new ValueStateDescriptor<>(JourneyFunction.TIMER_CHECKS,
-          PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
     }
 
     private static <D extends org.apache.flink.api.common.state.StateDescriptor<?, ?>> D withTtl(
@@ -262,22 +237,10 @@ final class DecisionStore {
       s.setAwaitingApproval(toMap(awaiting));
       s.setEntered(toMap(entered));
       s.setExited(toMap(exited));
-      List<OpenJourney> js = journeys.value();
-      s.setOpenJourneys(js != null ? new ArrayList<>(js) : toList(journeysByRule.values()));
       s.setFollowUps(toMap(followUps));
       s.setAttributions(toMap(attributions));
-      s.setAnalyticsDue(analyticsDue.value());
-      long[] c = checks.value();
-      if (c != null) {
-        List<Long> asList = new ArrayList<>(c.length);
-        for (long v : c) {
-          asList.add(v);
-        }
-        s.setTimerChecks(asList);
-      }
       for (org.apache.flink.api.common.state.State old : List.of(open, openedBy, sends,
-          contacts, awaiting, entered, exited, journeys, journeysByRule, followUps, attributions,
-          analyticsDue, checks)) {
+          contacts, awaiting, entered, exited, followUps, attributions)) {
         old.clear();
       }
       return s;
@@ -287,11 +250,9 @@ final class DecisionStore {
     CustomerContextState context() throws Exception {
       CustomerContextState c = CustomerContextState.newBuilder().build();
       c.setProfile(profile.value());
-      c.setRecentCount(recentCount.value());
       c.setAbsorbedInto(absorbedInto.value());
       c.setStarted(toMap(started));
       profile.clear();
-      recentCount.clear();
       absorbedInto.clear();
       started.clear();
       return c;

@@ -204,26 +204,24 @@ class JourneyFunctionTest {
       assertThat(release.getAt()).isEqualTo(at(30));
       assertThat(release.getScopes()).containsExactly("marketing", "sales");
       assertThat(release.getReason()).contains("issue.resolved");
-      // Only the recent events, the context (their count, when the journey started) and the
-      // decision state remain; in it the send history (for caps), when the rule last acted (for
-      // re-entry) and the sent action's repeat-contact follow-up and when that ends. The
-      // max-duration timer finds nothing to release.
-      assertThat(h.numKeyedStateEntries()).isEqualTo(3);
+      // Only the recent events and their count, the context (when the journey started), when
+      // the follow-up ends, and the decision state remain; in it the send history (for caps),
+      // when the rule last acted (for re-entry) and the sent action's repeat-contact follow-up.
+      // The max-duration timer finds nothing to release.
+      assertThat(h.numKeyedStateEntries()).isEqualTo(5);
       DecisionState left = decisionState(h).value();
       assertThat(left.getOpenSuppressions()).isEmpty();
       assertThat(left.getOpenedBy()).isEmpty();
-      assertThat(left.getTimerChecks()).isNull();
       assertThat(left.getSends()).hasSize(1);
       assertThat(left.getEntered()).containsOnlyKeys("issue");
       assertThat(left.getFollowUps()).hasSize(1);
-      assertThat(left.getAnalyticsDue()).isNotNull();
       h.processBothWatermarks(new Watermark(millis(200)));
       assertThat(signals(h)).hasSize(2);
       assertThat(h.numEventTimeTimers()).as("only the follow-up's end").isOne();
       // Seven days after the action, the follow-up ends without another contact.
       h.processBothWatermarks(new Watermark(millis(10 + 7 * 24 * 60)));
       assertThat(h.numEventTimeTimers()).isZero();
-      assertThat(h.numKeyedStateEntries()).isEqualTo(3);
+      assertThat(h.numKeyedStateEntries()).isEqualTo(4);
       assertThat(decisionState(h).value().getFollowUps()).isEmpty();
       assertThat(sideOutput(h, FACTS)).filteredOn(f -> f.getKind().equals("FOLLOWED_UP"))
           .singleElement().satisfies(f -> assertThat(f.getFlag()).isFalse());
@@ -317,7 +315,11 @@ class JourneyFunctionTest {
           .containsExactly(promo);
       backend.setCurrentKey("c1");
       assertThat(legacy.isEmpty()).isTrue();
-      assertThat(decisionState(h).value().getOpenJourneys()).containsExactly(promo);
+      ValueState<List<OpenJourney>> moved = backend.getPartitionedState(
+          VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+          new ValueStateDescriptor<>(JourneyFunction.JOURNEYS,
+              new ListSerializer<>(OpenJourneySerializer.INSTANCE)));
+      assertThat(moved.value()).containsExactly(promo);
     }
   }
 
@@ -345,12 +347,11 @@ class JourneyFunctionTest {
           .containsExactly(promo);
       var backend = h.getOperator().getKeyedStateBackend();
       backend.setCurrentKey("c1");
-      assertThat(decisionState(h).value().getOpenJourneys()).containsExactly(promo);
-      ValueState<List<OpenJourney>> earlier = backend.getPartitionedState(
+      ValueState<List<OpenJourney>> migrated = backend.getPartitionedState(
           VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
           new ValueStateDescriptor<>(JourneyFunction.JOURNEYS,
               new ListSerializer<>(OpenJourneySerializer.INSTANCE)));
-      assertThat(earlier.value()).isNull();
+      assertThat(migrated.value()).containsExactly(promo);
     }
   }
 
@@ -423,13 +424,13 @@ class JourneyFunctionTest {
   @Test
   void timersCheckOneSmallValueThatFollowsTheOpenSuppressions() throws Exception {
     try (var h = harness(20)) {
-      ValueState<DecisionState> stored = suppressedWithTimerChecks(h);
-      assertThat(stored.value().getTimerChecks()).containsExactly(millis(70), TimerChecks.NONE);
+      ValueState<long[]> stored = suppressedWithTimerChecks(h);
+      assertThat(stored.value()).containsExactly(millis(70), TimerChecks.NONE);
 
       h.feedEvent(new StreamRecord<>(event("e2", "issue.resolved", "c1", 30), millis(30)));
       h.processBothWatermarks(new Watermark(millis(30)));
       h.getOperator().getKeyedStateBackend().setCurrentKey("c1");
-      assertThat(stored.value().getTimerChecks()).isNull();
+      assertThat(stored.value()).isNull();
       assertThat(signals(h)).extracting(SuppressionSignal::getState)
           .containsExactly(SuppressionState.SUPPRESS, SuppressionState.RELEASE);
     }
@@ -439,10 +440,7 @@ class JourneyFunctionTest {
   void suppressionsOfASavepointWithoutTimerChecksStillEnd() throws Exception {
     OperatorSubtaskState older;
     try (var h = harness(20)) {
-      ValueState<DecisionState> stored = suppressedWithTimerChecks(h);
-      DecisionState withoutChecks = stored.value();
-      withoutChecks.setTimerChecks(null); // as a savepoint taken before the checks holds it
-      stored.update(withoutChecks);
+      suppressedWithTimerChecks(h).clear(); // as a savepoint taken before the checks holds it
       older = h.snapshot(1L, 1L);
     }
     try (var restored = harness(20)) {
@@ -456,13 +454,16 @@ class JourneyFunctionTest {
     }
   }
 
-  /** Opens a suppression for c1 at minute 10; returns c1's decision state (current key c1). */
-  private static ValueState<DecisionState> suppressedWithTimerChecks(JourneyHarness h)
-      throws Exception {
+  /** Opens a suppression for c1 at minute 10; returns c1's timer checks (current key c1). */
+  private static ValueState<long[]> suppressedWithTimerChecks(JourneyHarness h) throws Exception {
     h.open();
     openIssue(h, event("e1", "issue.opened", "c1", 10, "case-1"));
     h.processBothWatermarks(new Watermark(millis(10)));
-    return decisionState(h);
+    var backend = h.getOperator().getKeyedStateBackend();
+    backend.setCurrentKey("c1");
+    return backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+        new ValueStateDescriptor<>(JourneyFunction.TIMER_CHECKS,
+            PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
   }
 
   /** The decision state of c1 (made the current key). */
@@ -1047,7 +1048,8 @@ class JourneyFunctionTest {
       h.feedEvent(new StreamRecord<>(consent, millis(1)));
       openIssue(h, event("e1", "issue.opened", "c1", 10, "case-1"));
       h.processBothWatermarks(new Watermark(millis(10)));
-      assertThat(h.numKeyedStateEntries()).isEqualTo(3); // recent events, context, decisions
+      // Recent events and their count, timer checks, the context and the decision state.
+      assertThat(h.numKeyedStateEntries()).isEqualTo(6);
 
       h.feedEvent(new StreamRecord<>(event("x", "customer.erase", "c1", 20), millis(20)));
       // A match that began before the erasure completes afterwards.
