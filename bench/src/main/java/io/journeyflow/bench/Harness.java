@@ -654,7 +654,8 @@ public final class Harness implements AutoCloseable {
     r.put("readCommitted", percentiles(committed));
     r.put("stateOverTime", stateOverTime);
     r.put("overTime", timeline.buckets(window[1]));
-    r.put("longestSyncByTask", timeline.syncByTask());
+    r.put("longestSyncByTask", timeline.syncByTask("max"));
+    r.put("medianSyncByTask", timeline.syncByTask("median"));
     report.latency(r);
     log.printf("  event-to-action p50/p99/p99.9: %s ms (read_uncommitted), %s ms"
         + " (read_committed)%n", summary(uncommitted), summary(committed));
@@ -693,7 +694,8 @@ public final class Harness implements AutoCloseable {
       for (TaskStateStats task : last.getAllTaskStateStats()) {
         TaskStateStats.TaskStateStatsSummary summary = task.getSummaryStats();
         long taskSync = summary.getSyncCheckpointDurationStats().getMaximum();
-        timeline.syncOf(graph.getJobVertex(task.getJobVertexId()).getName(), taskSync);
+        timeline.syncOf(graph.getJobVertex(task.getJobVertexId()).getName(),
+            last.getCheckpointId(), last.getTriggerTimestamp(), taskSync);
         sync = Math.max(sync, taskSync);
         alignment = Math.max(alignment, summary.getAlignmentDurationStats().getMaximum());
         startDelay = Math.max(startDelay, summary.getCheckpointStartDelayStats().getMaximum());

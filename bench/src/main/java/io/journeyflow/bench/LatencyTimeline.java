@@ -27,8 +27,11 @@ final class LatencyTimeline {
    */
   private final Map<Long, long[]> checkpoints = new LinkedHashMap<>();
 
-  /** The longest synchronous checkpoint part seen per task (the job vertex's name). */
-  private final Map<String, Long> syncByTask = new LinkedHashMap<>();
+  /**
+   * Per task (the job vertex's name): checkpoint id -> {trigger time, longest synchronous part
+   * over the task's subtasks}.
+   */
+  private final Map<String, Map<Long, long[]>> syncByTask = new LinkedHashMap<>();
 
   LatencyTimeline(long start, long bucketMillis) {
     this.start = start;
@@ -64,12 +67,33 @@ final class LatencyTimeline {
         alignmentMillis, startDelayMillis});
   }
 
-  void syncOf(String task, long syncMillis) {
-    syncByTask.merge(task, syncMillis, Math::max);
+  /** The synchronous part of {@code task} in a completed checkpoint (each id is kept once). */
+  void syncOf(String task, long checkpointId, long triggeredAt, long syncMillis) {
+    syncByTask.computeIfAbsent(task, t -> new LinkedHashMap<>())
+        .putIfAbsent(checkpointId, new long[] {triggeredAt, syncMillis});
   }
 
-  Map<String, Long> syncByTask() {
-    return syncByTask;
+  /**
+   * Per task, over the checkpoints triggered in the measured part: {@code stat} "max" or
+   * "median" of the synchronous part (the warm-up's first checkpoint costs several times the
+   * others, so it is left out).
+   */
+  Map<String, Long> syncByTask(String stat) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    syncByTask.forEach((task, byId) -> {
+      List<Long> measured = new ArrayList<>();
+      for (long[] c : byId.values()) {
+        if (c[0] >= start) {
+          measured.add(c[1]);
+        }
+      }
+      if (!measured.isEmpty()) {
+        measured.sort(null);
+        out.put(task, stat.equals("max") ? measured.get(measured.size() - 1)
+            : measured.get(measured.size() / 2));
+      }
+    });
+    return out;
   }
 
   /**

@@ -72,6 +72,7 @@ class BenchSmokeTest {
           "gcMillis", "checkpoints", "longestSyncMillis", "longestAlignmentMillis");
     }
     assertThat(latency.get("longestSyncByTask").isObject()).isTrue();
+    assertThat(latency.get("medianSyncByTask").isObject()).isTrue();
     assertThat(report.markdown()).contains("| baseline |", "| full |", "| naive |");
   }
 }

@@ -21,8 +21,11 @@ class LatencyTimelineTest {
     t.checkpoint(1, 104_000, 170, 130, 5, 9);
     t.checkpoint(1, 104_000, 999, 999, 999, 999); // seen again: kept once
     t.checkpoint(2, 109_000, 150, 140, 2, 3);
-    t.syncOf("decide", 130);
-    t.syncOf("decide", 90);
+    t.syncOf("decide", 0, 95_000, 480); // the warm-up's first checkpoint: left out
+    t.syncOf("decide", 1, 104_000, 130);
+    t.syncOf("decide", 1, 104_000, 999); // seen again: kept once
+    t.syncOf("decide", 2, 109_000, 90);
+    t.syncOf("decide", 3, 114_000, 100);
 
     List<Map<String, Object>> buckets = t.buckets(120_000);
 
@@ -35,6 +38,7 @@ class LatencyTimelineTest {
     Map<String, Object> second = buckets.get(1);
     assertThat(second).containsEntry("fromSecond", 10L).containsEntry("samples", 1)
         .containsEntry("checkpoints", 0).containsEntry("longestSyncMillis", null);
-    assertThat(t.syncByTask()).containsExactly(Map.entry("decide", 130L));
+    assertThat(t.syncByTask("max")).containsExactly(Map.entry("decide", 130L));
+    assertThat(t.syncByTask("median")).containsExactly(Map.entry("decide", 100L));
   }
 }
