@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -37,15 +38,27 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
  * own, so that no timer decodes these records for nothing.
  *
  * <p>A job restored from a savepoint of an earlier version moves a customer's state from the
- * earlier states into the two values the first time it reads them; the earlier states are
- * registered only in a restored job.
+ * earlier states into the two values the first time it reads them; only earlier states that
+ * hold data ({@link EarlierStates}) are registered and read.
  */
 final class DecisionStore {
 
+  /** The states of savepoints before 2026-12-07 that {@link CustomerContextState} replaces. */
+  static final List<String> EARLIER_CONTEXT = List.of(JourneyFunction.ABSORBED_INTO,
+      JourneyFunction.PROFILE, JourneyFunction.STARTED);
+  /** The states of savepoints before 2026-12-07 that {@link DecisionState} replaces. */
+  static final List<String> EARLIER_DECISION = List.of(JourneyFunction.OPEN_SUPPRESSIONS,
+      JourneyFunction.OPENED_BY, JourneyFunction.SENDS, JourneyFunction.CONTACTS,
+      JourneyFunction.AWAITING_APPROVAL, JourneyFunction.ENTERED, JourneyFunction.EXITED,
+      JourneyFunction.FOLLOW_UPS, JourneyFunction.ATTRIBUTIONS);
+
   private final ValueState<DecisionState> decisionState;
   private final ValueState<CustomerContextState> contextState;
-  /** Null unless restored: the states of savepoints before the two values. */
+  /** Null unless an earlier state holds data: the states of savepoints before the two values. */
   private final Legacy legacy;
+  /** Whether earlier states hold data for each of the two values. */
+  private final boolean earlierContext;
+  private final boolean earlierDecision;
 
   private DecisionState decision;
   private boolean decisionChanged;
@@ -54,14 +67,17 @@ final class DecisionStore {
   /** Whether the last {@link #read} moved the value out of the earlier states. */
   private boolean moved;
 
-  DecisionStore(RuntimeContext runtime, StateTtlConfig idleTtl, boolean restored) {
+  /** {@code earlierHeld}: the earlier states that hold data (empty unless restored). */
+  DecisionStore(RuntimeContext runtime, StateTtlConfig idleTtl, Set<String> earlierHeld) {
     decisionState = runtime.getState(new ValueStateDescriptor<>(JourneyFunction.DECISION_STATE,
         new AvroTypeInfo<>(DecisionState.class)));
     ValueStateDescriptor<CustomerContextState> contextDescriptor = new ValueStateDescriptor<>(
         JourneyFunction.CUSTOMER_CONTEXT, new AvroTypeInfo<>(CustomerContextState.class));
     contextDescriptor.enableTimeToLive(idleTtl);
     contextState = runtime.getState(contextDescriptor);
-    legacy = restored ? new Legacy(runtime, idleTtl) : null;
+    earlierContext = EARLIER_CONTEXT.stream().anyMatch(earlierHeld::contains);
+    earlierDecision = EARLIER_DECISION.stream().anyMatch(earlierHeld::contains);
+    legacy = earlierContext || earlierDecision ? new Legacy(runtime, idleTtl) : null;
   }
 
   /** Forgets what was read for the previous key; call before a timer works on a key. */
@@ -75,7 +91,7 @@ final class DecisionStore {
   /** Writes back what the timer changed; call at the end of a timer. */
   void flush() throws Exception {
     if (decisionChanged) {
-      if (isEmpty(decision) && legacy == null) {
+      if (isEmpty(decision) && !earlierDecision) {
         decisionState.clear();
       } else {
         // A restored job keeps the empty value: it says "moved", so the earlier states of this
@@ -84,7 +100,7 @@ final class DecisionStore {
       }
     }
     if (contextChanged) {
-      if (isEmpty(context) && legacy == null) {
+      if (isEmpty(context) && !earlierContext) {
         contextState.clear();
       } else {
         contextState.update(context);
@@ -96,7 +112,7 @@ final class DecisionStore {
   /** The current customer's decision state, read once per timer. */
   DecisionState decision() {
     if (decision == null) {
-      decision = read(decisionState, legacy == null ? null : legacy::decision,
+      decision = read(decisionState, earlierDecision ? legacy::decision : null,
           () -> new DecisionState(new HashMap<>(), new HashMap<>(), new ArrayList<>(),
               new ArrayList<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(),
               new HashMap<>()));
@@ -112,7 +128,7 @@ final class DecisionStore {
   /** The current customer's context beside the recent events, read once per timer. */
   CustomerContextState context() {
     if (context == null) {
-      context = read(contextState, legacy == null ? null : legacy::context,
+      context = read(contextState, earlierContext ? legacy::context : null,
           () -> new CustomerContextState(null, null, new HashMap<>()));
       contextChanged = moved;
     }

@@ -36,6 +36,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -48,6 +49,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.ListSerializer;
+import org.apache.flink.api.java.typeutils.EitherTypeInfo;
 import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
@@ -91,8 +93,11 @@ public final class JourneyFunction
       new MapStateDescriptor<>("policies", Types.STRING, Types.STRING);
   static final String CURRENT_POLICY = "current";
 
+  /** Before 2026-12-07: the event-time buffers of events and of matches, read after a restore. */
   static final String PENDING_EVENTS = "pending-events";
   static final String PENDING_MATCHES = "pending-matches";
+  /** Since 2026-12-07: events and matches in one event-time buffer (one column family). */
+  static final String PENDING = "pending-inputs";
   static final String RECENT = "recent-events";
   static final String RECENT_COUNT = "recent-events-count";
   static final String ABSORBED_INTO = "absorbed-into";
@@ -124,6 +129,11 @@ public final class JourneyFunction
   static final String DECISION_STATE = "decision-state";
   /** Since 2026-12-07: the profile, the absorbing customer and the journey starts. */
   static final String CUSTOMER_CONTEXT = "customer-context";
+  /** States of earlier versions that a restored job reads and moves while they hold data. */
+  static final List<String> EARLIER_STATES = java.util.stream.Stream.concat(
+      java.util.stream.Stream.of(OPEN_JOURNEYS, PENDING_EVENTS, PENDING_MATCHES),
+      java.util.stream.Stream.concat(DecisionStore.EARLIER_CONTEXT.stream(),
+          DecisionStore.EARLIER_DECISION.stream())).toList();
   static final String CONTACT = "contact.started";
   public static final String ERASE = "customer.erase";
   static final String APPROVAL_GRANTED = "approval.granted";
@@ -153,6 +163,9 @@ public final class JourneyFunction
   /** Identity resolution: where an absorbed customer's state goes (the identity loop). */
   private OutputTag<IdentityMessage> transfers;
 
+  /** Events and matches by event time, until the watermark passes it. */
+  private transient MapState<Long, List<Either<CustomerEvent, RuleMatch>>> pending;
+  /** The buffers of savepoints before 2026-12-07 (null unless they hold data). */
   private transient MapState<Long, List<CustomerEvent>> pendingEvents;
   private transient MapState<Long, List<RuleMatch>> pendingMatches;
   private transient ListState<ContextEvent> recent;
@@ -180,6 +193,13 @@ public final class JourneyFunction
   private transient MapState<String, OpenJourney> legacyJourneys;
   /** Only state restored from a snapshot may hold the states of earlier versions. */
   private transient boolean restored;
+  /** Those of {@link #EARLIER_STATES} that hold data, if the operator found out (else null). */
+  private transient Set<String> earlierHeld;
+  /**
+   * Whether a customer without {@link TimerChecks} may still have something open: only while
+   * the open suppressions or held actions of a savepoint before the checks are not all moved.
+   */
+  private transient boolean checksMayBeMissing;
   /** Where the maps, lists and values below live: two values per customer. */
   private transient DecisionStore store;
   /** The current key's open journeys by rule id while a timer runs (null: not read yet). */
@@ -244,6 +264,14 @@ public final class JourneyFunction
     // All state is keyed or broadcast state.
   }
 
+  /**
+   * Called by {@link JourneyOperator} before {@code open}: which earlier states hold data (only
+   * those are read per customer). Without it a restored job reads every earlier state.
+   */
+  void earlierStatesHeld(Set<String> held) {
+    earlierHeld = held;
+  }
+
   /** With identity resolution: absorbed customers hand their state over through this output. */
   public JourneyFunction withTransfers(OutputTag<IdentityMessage> transfers) {
     this.transfers = transfers;
@@ -254,16 +282,8 @@ public final class JourneyFunction
   public void open(OpenContext openContext) {
     AvroTypeInfo<CustomerEvent> eventType = new AvroTypeInfo<>(CustomerEvent.class);
     AvroTypeInfo<RuleMatch> matchType = new AvroTypeInfo<>(RuleMatch.class);
-    pendingEvents =
-        getRuntimeContext()
-            .getMapState(
-                new MapStateDescriptor<>(
-                    PENDING_EVENTS, Types.LONG, new ListTypeInfo<>(eventType)));
-    pendingMatches =
-        getRuntimeContext()
-            .getMapState(
-                new MapStateDescriptor<>(
-                    PENDING_MATCHES, Types.LONG, new ListTypeInfo<>(matchType)));
+    pending = getRuntimeContext().getMapState(new MapStateDescriptor<>(PENDING, Types.LONG,
+        new ListTypeInfo<>(new EitherTypeInfo<>(eventType, matchType))));
     ListStateDescriptor<ContextEvent> recentDescriptor =
         new ListStateDescriptor<>(RECENT, new AvroTypeInfo<>(ContextEvent.class));
     recentDescriptor.enableTimeToLive(ttl(settings.idleTtl()));
@@ -279,7 +299,16 @@ public final class JourneyFunction
     ValueStateDescriptor<Long> tombstone = new ValueStateDescriptor<>(ERASED_AT, Types.LONG);
     tombstone.enableTimeToLive(ttl(settings.tombstoneTtl()));
     erasedAt = getRuntimeContext().getState(tombstone);
-    store = new DecisionStore(getRuntimeContext(), ttl(settings.idleTtl()), restored);
+    Set<String> held = !restored ? Set.of()
+        : earlierHeld != null ? earlierHeld : Set.copyOf(EARLIER_STATES);
+    if (held.contains(PENDING_EVENTS) || held.contains(PENDING_MATCHES)) {
+      pendingEvents = getRuntimeContext().getMapState(
+          new MapStateDescriptor<>(PENDING_EVENTS, Types.LONG, new ListTypeInfo<>(eventType)));
+      pendingMatches = getRuntimeContext().getMapState(
+          new MapStateDescriptor<>(PENDING_MATCHES, Types.LONG, new ListTypeInfo<>(matchType)));
+    }
+    store = new DecisionStore(getRuntimeContext(), ttl(settings.idleTtl()), held);
+    checksMayBeMissing = held.contains(OPEN_SUPPRESSIONS) || held.contains(AWAITING_APPROVAL);
     ValueStateDescriptor<Integer> recentCountDescriptor =
         new ValueStateDescriptor<>(RECENT_COUNT, Types.INT);
     recentCountDescriptor.enableTimeToLive(ttl(settings.idleTtl()));
@@ -302,7 +331,7 @@ public final class JourneyFunction
     // for each event cost about 15% more CPU per event (JMH StagesBenchmark.decisions).
     journeyList = getRuntimeContext().getState(new ValueStateDescriptor<>(JOURNEYS,
         new ListSerializer<>(OpenJourneySerializer.INSTANCE)));
-    if (restored) {
+    if (held.contains(OPEN_JOURNEYS)) {
       legacyJourneys = getRuntimeContext().getMapState(new MapStateDescriptor<>(OPEN_JOURNEYS,
           Types.STRING, new AvroTypeInfo<>(OpenJourney.class)));
     }
@@ -341,15 +370,13 @@ public final class JourneyFunction
       if (event.getShadowOf() != null) {
         return; // a copy for the rules of a customer absorbed by shadowOf: not this one's event
       }
-      TimeBuffers.add(pendingEvents, event, event.getOccurredAt().toEpochMilli(),
-          ctx.timerService());
+      TimeBuffers.add(pending, input, event.getOccurredAt().toEpochMilli(), ctx.timerService());
     } else {
       RuleMatch match = input.right();
       if (shadowsOnly(match)) {
         return; // the customer the copies belong to matched the same events itself
       }
-      TimeBuffers.add(pendingMatches, match, match.getMatchedAt().toEpochMilli(),
-          ctx.timerService());
+      TimeBuffers.add(pending, input, match.getMatchedAt().toEpochMilli(), ctx.timerService());
     }
   }
 
@@ -395,10 +422,27 @@ public final class JourneyFunction
     dueChanged = false;
     String customerId = ctx.getCurrentKey();
     Instant now = Instant.ofEpochMilli(timestamp);
-    List<CustomerEvent> events = pendingEvents.get(timestamp);
+    List<CustomerEvent> events = null;
+    List<RuleMatch> matches = null;
+    List<Either<CustomerEvent, RuleMatch>> inputs = pending.get(timestamp);
+    if (inputs != null) {
+      pending.remove(timestamp);
+      for (Either<CustomerEvent, RuleMatch> input : inputs) {
+        if (input.isLeft()) {
+          events = add(events, input.left());
+        } else {
+          matches = add(matches, input.right());
+        }
+      }
+    }
+    if (pendingEvents != null) {
+      events = addAll(events, pendingEvents.get(timestamp));
+      matches = addAll(matches, pendingMatches.get(timestamp));
+      pendingEvents.remove(timestamp);
+      pendingMatches.remove(timestamp);
+    }
     List<RuleMatch> adopted = new ArrayList<>();
     if (events != null) {
-      pendingEvents.remove(timestamp);
       events.sort(Comparator.comparing(CustomerEvent::getEventId));
       for (CustomerEvent e : events) {
         if (e.getEventType().equals(ERASE)) {
@@ -414,10 +458,6 @@ public final class JourneyFunction
         }
       }
       events.removeIf(e -> e.getEventType().equals(ERASE) || IdentityEvents.isIdentityEvent(e));
-    }
-    List<RuleMatch> matches = pendingMatches.get(timestamp);
-    if (matches != null) {
-      pendingMatches.remove(timestamp);
     }
     if (transfers != null && (events != null || matches != null)
         && absorbedInto.value() != null) {
@@ -475,14 +515,30 @@ public final class JourneyFunction
     factsOut.clear();
   }
 
+  private static <T> List<T> add(List<T> list, T item) {
+    List<T> to = list == null ? new ArrayList<>() : list;
+    to.add(item);
+    return to;
+  }
+
+  private static <T> List<T> addAll(List<T> list, List<T> items) {
+    if (items == null) {
+      return list;
+    }
+    List<T> to = list == null ? new ArrayList<>() : list;
+    to.addAll(items);
+    return to;
+  }
+
   /** The current customer's {@link TimerChecks}, read once per timer. */
   private TimerChecks checks() throws Exception {
     if (checks == null) {
       long[] stored = checksState.value();
-      if (stored != null || !restored) {
+      if (stored != null || !checksMayBeMissing) {
         checks = TimerChecks.of(stored);
       } else {
-        // Restored from a savepoint older than the checks (or nothing open): ask the maps.
+        // Earlier suppression or approval states hold data: the savepoint may be older than the
+        // checks (2026-12-02). Ask the maps (moving this customer's earlier states).
         checks = summarize();
         if (!checks.isEmpty()) {
           checks.changed();

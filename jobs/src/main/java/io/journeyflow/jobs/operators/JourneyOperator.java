@@ -46,6 +46,8 @@ public final class JourneyOperator
 
   @Override
   public void open() throws Exception {
+    ((JourneyFunction) userFunction).earlierStatesHeld(
+        EarlierStates.held(getKeyedStateBackend(), JourneyFunction.EARLIER_STATES));
     if (handOvers != null) {
       LocalLoop.requireOneSubtask(
           getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(), "journeys");

@@ -365,23 +365,14 @@ class JourneyFunctionTest {
         new ListStateDescriptor<>(JourneyFunction.CONTACTS, Types.LONG);
     OperatorSubtaskState older;
     try (var h = earlierVersion()) {
-      // As a savepoint before 2026-12-07 holds it: one state per kind, no timer checks.
+      // As a savepoint before 2026-12-02 holds it: one state per kind, no timer checks (the
+      // timers ask the suppressions while earlier states hold data).
       var backend = h.getOperator().getKeyedStateBackend();
       backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
           openState).put("marketing", marketing);
       backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
           contactsState).update(List.of(millis(5)));
-      // The suppression's end timer, as the earlier version registered it.
-      h.getOperator().getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE,
-          new org.apache.flink.streaming.api.operators.Triggerable<String, VoidNamespace>() {
-            @Override
-            public void onEventTime(
-                org.apache.flink.streaming.api.operators.InternalTimer<String, VoidNamespace> t) {}
-
-            @Override
-            public void onProcessingTime(
-                org.apache.flink.streaming.api.operators.InternalTimer<String, VoidNamespace> t) {}
-          }).registerEventTimeTimer(VoidNamespace.INSTANCE, millis(70));
+      userTimerAt(h, millis(70)); // the suppression's end, as the earlier version asked
       older = h.snapshot(1L, 1L);
     }
     try (var h = harness(20)) {
@@ -402,6 +393,85 @@ class JourneyFunctionTest {
       assertThat(backend.getPartitionedState(VoidNamespace.INSTANCE,
           VoidNamespaceSerializer.INSTANCE, contactsState).get()).isNullOrEmpty();
     }
+  }
+
+  @Test
+  void aJobRestoredFromItsOwnCheckpointReadsNoEarlierStates() throws Exception {
+    OperatorSubtaskState own;
+    long entries;
+    try (var h = harness(20, new HashMapStateBackend())) {
+      h.open();
+      h.feedEvent(new StreamRecord<>(event("v1", "page.viewed", "c1", 5), millis(5)));
+      h.processBothWatermarks(new Watermark(millis(5)));
+      entries = h.numKeyedStateEntries();
+      own = h.snapshot(1L, 1L);
+    }
+    try (var h = harness(20, new HashMapStateBackend())) {
+      h.initializeState(own);
+      h.open();
+      // An approval looks for the held action in the decision state, which c1 does not have:
+      // were an earlier state holding data, it would be read, and an empty value kept.
+      CustomerEvent approval = event("a1", "approval.granted", "c1", 6);
+      approval.getAttributes().put("actionId", "no-such-action");
+      h.feedEvent(new StreamRecord<>(approval, millis(6)));
+      h.processBothWatermarks(new Watermark(millis(6)));
+      assertThat(h.numKeyedStateEntries()).isEqualTo(entries); // the recent events, their count
+      assertThat(decisionState(h).value()).isNull();
+    }
+  }
+
+  @Test
+  void eventsAndMatchesBufferedByAnEarlierVersionAreDecidedAfterTheRestore() throws Exception {
+    CustomerEvent opened = event("e1", "issue.opened", "c1", 10, "case-1");
+    MapStateDescriptor<Long, List<CustomerEvent>> eventsState = new MapStateDescriptor<>(
+        JourneyFunction.PENDING_EVENTS, Types.LONG,
+        new ListTypeInfo<>(new AvroTypeInfo<>(CustomerEvent.class)));
+    MapStateDescriptor<Long, List<RuleMatch>> matchesState = new MapStateDescriptor<>(
+        JourneyFunction.PENDING_MATCHES, Types.LONG,
+        new ListTypeInfo<>(new AvroTypeInfo<>(RuleMatch.class)));
+    OperatorSubtaskState older;
+    try (var h = earlierVersion()) {
+      // As a savepoint before 2026-12-07 holds them: two buffers, one timer at their time.
+      var backend = h.getOperator().getKeyedStateBackend();
+      backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+          eventsState).put(millis(10), List.of(opened));
+      backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+          matchesState).put(millis(10), List.of(match(opened)));
+      userTimerAt(h, millis(10));
+      older = h.snapshot(1L, 1L);
+    }
+    try (var h = harness(20)) {
+      h.initializeState(older);
+      h.open();
+      h.processBothWatermarks(new Watermark(millis(10)));
+
+      assertThat(h.extractOutputValues()).singleElement()
+          .satisfies(a -> assertThat(a.getContext().getRecentEvents())
+              .extracting(ContextEvent::getEventId).containsExactly("e1"));
+      assertThat(signals(h)).extracting(SuppressionSignal::getState)
+          .containsExactly(SuppressionState.SUPPRESS);
+      var backend = h.getOperator().getKeyedStateBackend();
+      backend.setCurrentKey("c1");
+      assertThat(backend.getPartitionedState(VoidNamespace.INSTANCE,
+          VoidNamespaceSerializer.INSTANCE, eventsState).isEmpty()).isTrue();
+      assertThat(backend.getPartitionedState(VoidNamespace.INSTANCE,
+          VoidNamespaceSerializer.INSTANCE, matchesState).isEmpty()).isTrue();
+    }
+  }
+
+  /** Registers an event-time timer of the current key in the operator's user timers. */
+  private static void userTimerAt(
+      KeyedOneInputStreamOperatorTestHarness<String, String, String> h, long at) {
+    h.getOperator().getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE,
+        new org.apache.flink.streaming.api.operators.Triggerable<String, VoidNamespace>() {
+          @Override
+          public void onEventTime(
+              org.apache.flink.streaming.api.operators.InternalTimer<String, VoidNamespace> t) {}
+
+          @Override
+          public void onProcessingTime(
+              org.apache.flink.streaming.api.operators.InternalTimer<String, VoidNamespace> t) {}
+        }).registerEventTimeTimer(VoidNamespace.INSTANCE, at);
   }
 
   /** An opened harness of {@link NothingToDo} on RocksDB, current key c1. */
@@ -433,24 +503,6 @@ class JourneyFunctionTest {
       assertThat(stored.value()).isNull();
       assertThat(signals(h)).extracting(SuppressionSignal::getState)
           .containsExactly(SuppressionState.SUPPRESS, SuppressionState.RELEASE);
-    }
-  }
-
-  @Test
-  void suppressionsOfASavepointWithoutTimerChecksStillEnd() throws Exception {
-    OperatorSubtaskState older;
-    try (var h = harness(20)) {
-      suppressedWithTimerChecks(h).clear(); // as a savepoint taken before the checks holds it
-      older = h.snapshot(1L, 1L);
-    }
-    try (var restored = harness(20)) {
-      restored.initializeState(older);
-      restored.open();
-      restored.processBothWatermarks(new Watermark(millis(70)));
-      List<SuppressionSignal> signals = signals(restored);
-      assertThat(signals).hasSize(1);
-      assertThat(signals.get(0).getState()).isEqualTo(SuppressionState.RELEASE);
-      assertThat(signals.get(0).getReason()).isEqualTo("maximum duration reached");
     }
   }
 

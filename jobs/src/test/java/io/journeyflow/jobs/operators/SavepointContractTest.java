@@ -104,7 +104,8 @@ class SavepointContractTest {
         "journey " + JourneyFunction.JOURNEYS,
         "journey " + JourneyFunction.TIMER_CHECKS,
         "journey " + JourneyFunction.DECISION_STATE,
-        "journey " + JourneyFunction.CUSTOMER_CONTEXT);
+        "journey " + JourneyFunction.CUSTOMER_CONTEXT,
+        "journey " + JourneyFunction.PENDING);
     assertThat(names).as("state names (savepoint-contract/state-names.txt)")
         .containsExactlyElementsOf(lines("state-names.txt"));
   }
