@@ -94,6 +94,8 @@ public final class FastRuleFunction
   private transient FastRuleIndex index;
   /** Whether this operator was restored (only then can the earlier index map hold entries). */
   private boolean restored;
+  /** Whether the earlier index map holds entries, if {@link FastRuleOperator} found out. */
+  private transient Boolean earlierIndex;
   /** Starts stored beside a rule's state, by {@link #startKey}. */
   private transient MapState<String, byte[]> starts;
   /** Encodes stored starts and adds them to a state. */
@@ -124,8 +126,10 @@ public final class FastRuleFunction
     states = getRuntimeContext().getMapState(new MapStateDescriptor<>(RULE_STATES,
         StringSerializer.INSTANCE,
         new RuleStateSerializer(new AvroSerializer<>(CustomerEvent.class))));
-    legacyIndex = getRuntimeContext().getState(new ValueStateDescriptor<>(INDEX,
-        new MapTypeInfo<>(Types.STRING, Types.LONG)));
+    if (restored && !Boolean.FALSE.equals(earlierIndex)) {
+      legacyIndex = getRuntimeContext().getState(new ValueStateDescriptor<>(INDEX,
+          new MapTypeInfo<>(Types.STRING, Types.LONG)));
+    }
     deadlines = getRuntimeContext().getState(new ValueStateDescriptor<>(DEADLINES,
         PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
     starts = getRuntimeContext().getMapState(new MapStateDescriptor<>(STARTS,
@@ -141,6 +145,11 @@ public final class FastRuleFunction
           .counter(JobMetrics.MATCHES);
     }
     index = new FastRuleIndex(keyOf);
+  }
+
+  /** Called by {@link FastRuleOperator} before {@code open}. */
+  void earlierIndexHeld(boolean held) {
+    earlierIndex = held;
   }
 
   @Override
@@ -276,7 +285,7 @@ public final class FastRuleFunction
     byte[] stored = deadlines.value();
     if (stored != null) {
       index.read(stored);
-    } else if (restored) {
+    } else if (legacyIndex != null) {
       Map<String, Long> legacy = legacyIndex.value();
       if (legacy != null) {
         index.read(legacy, COUNT);

@@ -86,9 +86,9 @@ public final class RuleEvaluationStage {
     }
     if (!fast.isEmpty()) {
       DataStream<RuleMatch> matches = events
-          .process(new FastRuleFunction(fast, keys), matchType)
-          .uid(Uids.FAST_RULES)
-          .name("rules (fast engine): " + fast.size());
+          .transform("rules (fast engine): " + fast.size(), matchType,
+              new FastRuleOperator(new FastRuleFunction(fast, keys)))
+          .uid(Uids.FAST_RULES);
       all = all == null ? matches : all.union(matches);
     }
     return all;

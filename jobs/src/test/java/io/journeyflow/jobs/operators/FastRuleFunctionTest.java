@@ -48,7 +48,8 @@ class FastRuleFunctionTest {
       writer.processElement(new StreamRecord<>(event("f1", "payment.failed", 1), 60_000L));
       older = writer.snapshot(1, 60_000L);
     }
-    try (var restored = harness(new FastRuleFunction(List.of(RULE), KEYS))) {
+    try (var restored = new KeyedOneInputStreamOperatorTestHarness<>(
+        new FastRuleOperator(new FastRuleFunction(List.of(RULE), KEYS)), KEYS, Types.STRING)) {
       restored.initializeState(older);
       restored.open();
       restored.processWatermark(new Watermark(60_000L));
@@ -59,6 +60,32 @@ class FastRuleFunctionTest {
       assertThat(matches).hasSize(1);
       assertThat(matches.get(0).getEvents()).extracting(m -> m.getEvent().getEventId())
           .containsExactly("f1", "p1");
+    }
+  }
+
+  @Test
+  void aPartialMatchCompletesAfterARestoreFromTheOperatorsOwnCheckpoint() throws Exception {
+    OperatorSubtaskState own;
+    try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
+        new FastRuleOperator(new FastRuleFunction(List.of(RULE), KEYS)), KEYS, Types.STRING)) {
+      h.setStateBackend(new org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend());
+      h.open();
+      h.processElement(new StreamRecord<>(event("f1", "payment.failed", 1), 60_000L));
+      h.processWatermark(new Watermark(60_000L));
+      own = h.snapshot(1, 60_000L);
+    }
+    // Restored from its own checkpoint the operator does not look for the earlier index.
+    try (var restored = new KeyedOneInputStreamOperatorTestHarness<>(
+        new FastRuleOperator(new FastRuleFunction(List.of(RULE), KEYS)), KEYS, Types.STRING)) {
+      restored.setStateBackend(new org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend());
+      restored.initializeState(own);
+      restored.open();
+      restored.processElement(
+          new StreamRecord<>(event("p1", "billing.adjustment.posted", 2), 120_000L));
+      restored.processWatermark(new Watermark(120_000L));
+      assertThat(restored.extractOutputValues()).singleElement()
+          .satisfies(m -> assertThat(m.getEvents()).extracting(e -> e.getEvent().getEventId())
+              .containsExactly("f1", "p1"));
     }
   }
 
