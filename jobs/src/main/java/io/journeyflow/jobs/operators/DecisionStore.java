@@ -13,8 +13,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.ListState;
@@ -52,106 +54,58 @@ final class DecisionStore {
       JourneyFunction.AWAITING_APPROVAL, JourneyFunction.ENTERED, JourneyFunction.EXITED,
       JourneyFunction.FOLLOW_UPS, JourneyFunction.ATTRIBUTIONS);
 
-  private final ValueState<DecisionState> decisionState;
-  private final ValueState<CustomerContextState> contextState;
-  /** Null unless an earlier state holds data: the states of savepoints before the two values. */
-  private final Legacy legacy;
-  /** Whether earlier states hold data for each of the two values. */
-  private final boolean earlierContext;
-  private final boolean earlierDecision;
-
-  private DecisionState decision;
-  private boolean decisionChanged;
-  private CustomerContextState context;
-  private boolean contextChanged;
-  /** Whether the last {@link #read} moved the value out of the earlier states. */
-  private boolean moved;
+  private final Value<DecisionState> decision;
+  private final Value<CustomerContextState> context;
 
   /** {@code earlierHeld}: the earlier states that hold data (empty unless restored). */
   DecisionStore(RuntimeContext runtime, StateTtlConfig idleTtl, Set<String> earlierHeld) {
-    decisionState = runtime.getState(new ValueStateDescriptor<>(JourneyFunction.DECISION_STATE,
-        new AvroTypeInfo<>(DecisionState.class)));
+    boolean earlierContext = EARLIER_CONTEXT.stream().anyMatch(earlierHeld::contains);
+    boolean earlierDecision = EARLIER_DECISION.stream().anyMatch(earlierHeld::contains);
+    Legacy legacy = earlierContext || earlierDecision ? new Legacy(runtime, idleTtl) : null;
+    decision = new Value<>(
+        runtime.getState(new ValueStateDescriptor<>(JourneyFunction.DECISION_STATE,
+            new AvroTypeInfo<>(DecisionState.class))),
+        earlierDecision ? legacy::decision : null,
+        () -> new DecisionState(new HashMap<>(), new HashMap<>(), new ArrayList<>(),
+            new ArrayList<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(),
+            new HashMap<>()),
+        DecisionStore::isEmpty);
     ValueStateDescriptor<CustomerContextState> contextDescriptor = new ValueStateDescriptor<>(
         JourneyFunction.CUSTOMER_CONTEXT, new AvroTypeInfo<>(CustomerContextState.class));
     contextDescriptor.enableTimeToLive(idleTtl);
-    contextState = runtime.getState(contextDescriptor);
-    earlierContext = EARLIER_CONTEXT.stream().anyMatch(earlierHeld::contains);
-    earlierDecision = EARLIER_DECISION.stream().anyMatch(earlierHeld::contains);
-    legacy = earlierContext || earlierDecision ? new Legacy(runtime, idleTtl) : null;
+    context = new Value<>(runtime.getState(contextDescriptor),
+        earlierContext ? legacy::context : null,
+        () -> new CustomerContextState(null, null, new HashMap<>()), DecisionStore::isEmpty);
   }
 
   /** Forgets what was read for the previous key; call before a timer works on a key. */
   void reset() {
-    decision = null;
-    decisionChanged = false;
-    context = null;
-    contextChanged = false;
+    decision.reset();
+    context.reset();
   }
 
   /** Writes back what the timer changed; call at the end of a timer. */
   void flush() throws Exception {
-    if (decisionChanged) {
-      if (isEmpty(decision) && !earlierDecision) {
-        decisionState.clear();
-      } else {
-        // A restored job keeps the empty value: it says "moved", so the earlier states of this
-        // customer are not read again.
-        decisionState.update(decision);
-      }
-    }
-    if (contextChanged) {
-      if (isEmpty(context) && !earlierContext) {
-        contextState.clear();
-      } else {
-        contextState.update(context);
-      }
-    }
-    reset();
+    decision.flush();
+    context.flush();
   }
 
   /** The current customer's decision state, read once per timer. */
   DecisionState decision() {
-    if (decision == null) {
-      decision = read(decisionState, earlierDecision ? legacy::decision : null,
-          () -> new DecisionState(new HashMap<>(), new HashMap<>(), new ArrayList<>(),
-              new ArrayList<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(),
-              new HashMap<>()));
-      decisionChanged = moved;
-    }
-    return decision;
+    return decision.get();
   }
 
   void decisionChanged() {
-    decisionChanged = true;
+    decision.changed = true;
   }
 
   /** The current customer's context beside the recent events, read once per timer. */
   CustomerContextState context() {
-    if (context == null) {
-      context = read(contextState, earlierContext ? legacy::context : null,
-          () -> new CustomerContextState(null, null, new HashMap<>()));
-      contextChanged = moved;
-    }
-    return context;
-  }
-
-  /**
-   * The stored value, else (in a restored job) what the earlier states held, moved out of them
-   * ({@link #moved} says so), else a new one.
-   */
-  private <T> T read(ValueState<T> state, java.util.concurrent.Callable<T> earlier,
-      Supplier<T> fresh) {
-    try {
-      T value = state.value();
-      moved = value == null && earlier != null;
-      return value != null ? value : moved ? earlier.call() : fresh.get();
-    } catch (Exception e) {
-      throw new IllegalStateException("Cannot read the state of the current customer", e);
-    }
+    return context.get();
   }
 
   void contextChanged() {
-    contextChanged = true;
+    context.changed = true;
   }
 
   /** A field of the decision state as a map state. */
@@ -192,6 +146,61 @@ final class DecisionStore {
 
   private static boolean isEmpty(CustomerContextState c) {
     return c.getProfile() == null && c.getAbsorbedInto() == null && c.getStarted().isEmpty();
+  }
+
+  /**
+   * One keyed value as a timer sees it: read at most once, written back once if changed. A
+   * customer without it gets what the earlier states held (moved out of them, and then kept
+   * even when empty, so that they are not read again) or else a new one.
+   */
+  private static final class Value<T> {
+    private final ValueState<T> state;
+    /** Null unless earlier states hold data for this value. */
+    private final Callable<T> earlier;
+    private final Supplier<T> fresh;
+    private final Predicate<T> empty;
+    private T now;
+    private boolean changed;
+
+    Value(ValueState<T> state, Callable<T> earlier, Supplier<T> fresh, Predicate<T> empty) {
+      this.state = state;
+      this.earlier = earlier;
+      this.fresh = fresh;
+      this.empty = empty;
+    }
+
+    T get() {
+      if (now == null) {
+        try {
+          now = state.value();
+          if (now == null && earlier != null) {
+            now = earlier.call();
+            changed = true;
+          } else if (now == null) {
+            now = fresh.get();
+          }
+        } catch (Exception e) {
+          throw new IllegalStateException("Cannot read the state of the current customer", e);
+        }
+      }
+      return now;
+    }
+
+    void flush() throws Exception {
+      if (changed) {
+        if (empty.test(now) && earlier == null) {
+          state.clear();
+        } else {
+          state.update(now);
+        }
+      }
+      reset();
+    }
+
+    void reset() {
+      now = null;
+      changed = false;
+    }
   }
 
   /** The states of savepoints before 2026-12-07, with their exact descriptors (TTL included). */

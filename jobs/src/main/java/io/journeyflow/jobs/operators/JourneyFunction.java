@@ -130,10 +130,9 @@ public final class JourneyFunction
   /** Since 2026-12-07: the profile, the absorbing customer and the journey starts. */
   static final String CUSTOMER_CONTEXT = "customer-context";
   /** States of earlier versions that a restored job reads and moves while they hold data. */
-  static final List<String> EARLIER_STATES = java.util.stream.Stream.concat(
-      java.util.stream.Stream.of(OPEN_JOURNEYS, PENDING_EVENTS, PENDING_MATCHES),
-      java.util.stream.Stream.concat(DecisionStore.EARLIER_CONTEXT.stream(),
-          DecisionStore.EARLIER_DECISION.stream())).toList();
+  static final List<String> EARLIER_STATES = java.util.stream.Stream.of(
+      List.of(OPEN_JOURNEYS, PENDING_EVENTS, PENDING_MATCHES), DecisionStore.EARLIER_CONTEXT,
+      DecisionStore.EARLIER_DECISION).flatMap(List::stream).toList();
   static final String CONTACT = "contact.started";
   public static final String ERASE = "customer.erase";
   static final String APPROVAL_GRANTED = "approval.granted";

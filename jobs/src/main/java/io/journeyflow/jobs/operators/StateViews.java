@@ -1,6 +1,7 @@
 package io.journeyflow.jobs.operators;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +14,9 @@ import org.apache.flink.api.common.state.ValueState;
 /**
  * Flink state interfaces over the fields of a record that one keyed value holds: code written
  * against a {@link MapState} keeps working when its map becomes one field of a per-customer
- * record, read once and written once per timer by {@link DecisionStore}. Iterations work on
- * copies, as a RocksDB iterator does not see changes made while it runs.
+ * record, read once and written once per timer by {@link DecisionStore}. Iterations over a map
+ * work on copies, and a list is replaced rather than changed in place, as a RocksDB iterator
+ * does not see changes made while it runs.
  */
 final class StateViews {
 
@@ -106,9 +108,10 @@ final class StateViews {
   private record ListView<T>(Supplier<List<T>> read, Consumer<List<T>> write)
       implements ListState<T> {
 
+    /** The stored list itself, read-only: writes replace it, so an iteration stays valid. */
     @Override
     public Iterable<T> get() {
-      return new ArrayList<>(read.get());
+      return Collections.unmodifiableList(read.get());
     }
 
     @Override
