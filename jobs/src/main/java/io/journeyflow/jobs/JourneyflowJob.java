@@ -146,6 +146,7 @@ public final class JourneyflowJob {
 
     DataStream<RuleMatch> matches =
         new RuleEvaluationStage(rules, keys, routeByType, config.get(JobOptions.FAST_RULES))
+            .withHeapBuffer(config.get(JobOptions.HEAP_BUFFER_RECORDS))
             .apply(byCustomer);
 
     // Events and matches as one keyed input, partitioned as they already are.
@@ -190,7 +191,8 @@ public final class JourneyflowJob {
                         ERASURES,
                         FACTS,
                         JourneySettings.from(config))
-                        .withTransfers(resolve ? IDENTITY_MESSAGES : null),
+                        .withTransfers(resolve ? IDENTITY_MESSAGES : null)
+                        .withHeapBuffer(config.get(JobOptions.HEAP_BUFFER_RECORDS)),
                     resolve && !io.hasIdentityLoop() ? IDENTITY_MESSAGES : null))
             .uid(Uids.JOURNEY);
     if (resolve && io.hasIdentityLoop()) {

@@ -5,6 +5,7 @@ import io.journeyflow.bench.RuleTemplates;
 import io.journeyflow.jobs.operators.CustomerKeys;
 import io.journeyflow.jobs.operators.EventOrder;
 import io.journeyflow.jobs.operators.FastRuleFunction;
+import io.journeyflow.jobs.operators.FastRuleOperator;
 import io.journeyflow.jobs.operators.RuleMatchEmitter;
 import io.journeyflow.patterns.Rule;
 import io.journeyflow.patterns.RuleCompiler;
@@ -27,7 +28,6 @@ import org.apache.flink.cep.nfa.compiler.NFACompiler;
 import org.apache.flink.cep.operator.CepOperator;
 import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -113,7 +113,7 @@ public class RuleEvaluationBenchmark {
     }
     if (!fast.isEmpty()) {
       var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-          new KeyedProcessOperator<>(new FastRuleFunction(fast, keys)), keys, Types.STRING);
+          new FastRuleOperator(new FastRuleFunction(fast, keys)), keys, Types.STRING);
       harness.setStateBackend(Backends.of(backend));
       harness.open();
       harnesses.add(harness);

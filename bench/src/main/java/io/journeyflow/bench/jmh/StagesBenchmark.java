@@ -6,6 +6,7 @@ import io.journeyflow.jobs.decisions.DecisionEngine;
 import io.journeyflow.jobs.decisions.PolicyLoader;
 import io.journeyflow.jobs.operators.CustomerKeys;
 import io.journeyflow.jobs.operators.FastRuleFunction;
+import io.journeyflow.jobs.operators.FastRuleOperator;
 import io.journeyflow.jobs.operators.JourneyFunction;
 import io.journeyflow.jobs.operators.JourneyInputs;
 import io.journeyflow.jobs.operators.JourneyOperator;
@@ -27,7 +28,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
@@ -116,7 +116,7 @@ public class StagesBenchmark {
       throws Exception {
     CustomerKeys keys = new CustomerKeys(List.of(CustomerKeys.CUSTOMER_ID));
     return new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new FastRuleFunction(fast, keys)), keys, Types.STRING);
+        new FastRuleOperator(new FastRuleFunction(fast, keys)), keys, Types.STRING);
   }
 
   /**

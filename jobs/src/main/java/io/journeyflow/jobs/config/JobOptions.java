@@ -219,6 +219,17 @@ public final class JobOptions {
                   + " FastRuleDifferentialTest); other rules stay on CEP. Changing it starts"
                   + " the moved rules with fresh partial matches.");
 
+  public static final ConfigOption<Integer> HEAP_BUFFER_RECORDS =
+      ConfigOptions.key("journeyflow.buffer.heap-records")
+          .intType()
+          .defaultValue(20_000)
+          .withDescription(
+              "Events and matches that wait for the watermark are held on the heap, up to this"
+                  + " many per subtask of each of the two keyed operators (rules, decisions),"
+                  + " and checkpointed as operator state; beyond it they wait in keyed state"
+                  + " (RocksDB). About the number of events the out-of-orderness bound holds"
+                  + " back per subtask; 0 keeps them all in keyed state.");
+
   public static final ConfigOption<Duration> IDLENESS =
       ConfigOptions.key("journeyflow.watermark.idleness")
           .durationType()

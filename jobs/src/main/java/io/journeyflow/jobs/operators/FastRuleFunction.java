@@ -86,6 +86,10 @@ public final class FastRuleFunction
   /** Suffix of a rule's key in the earlier index map: the count of its stored starts. */
   private static final String COUNT = "#starts";
 
+  /** Events waiting for the watermark, on the heap ({@link HeapTimeBuffer}). */
+  private transient HeapTimeBuffer<CustomerEvent> heap;
+  private int heapBufferLimit = HeapTimeBuffer.DEFAULT_LIMIT;
+  /** Where events beyond the heap buffer's limit wait (and those of runs before 2026-12-07). */
   private transient MapState<Long, List<CustomerEvent>> buffer;
   private transient MapState<String, RuleState> states;
   private transient ValueState<Map<String, Long>> legacyIndex;
@@ -135,6 +139,7 @@ public final class FastRuleFunction
     starts = getRuntimeContext().getMapState(new MapStateDescriptor<>(STARTS,
         Types.STRING, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
     entries = new RuleStateSerializer(new AvroSerializer<>(CustomerEvent.class));
+    JobMetrics.group(getRuntimeContext()).gauge(JobMetrics.HEAP_BUFFERED, eventBuffer()::size);
     timers = new DistinctTimers();
     keyOf = new String[rules.size()];
     matches = new Counter[rules.size()];
@@ -145,6 +150,20 @@ public final class FastRuleFunction
           .counter(JobMetrics.MATCHES);
     }
     index = new FastRuleIndex(keyOf);
+  }
+
+  /** At most {@code limit} events wait on the heap per subtask; more wait in keyed state. */
+  public FastRuleFunction withHeapBuffer(int limit) {
+    this.heapBufferLimit = limit;
+    return this;
+  }
+
+  /** The heap buffer of events, checkpointed by {@link FastRuleOperator}. */
+  HeapTimeBuffer<CustomerEvent> eventBuffer() {
+    if (heap == null) {
+      heap = new HeapTimeBuffer<>(heapBufferLimit);
+    }
+    return heap;
   }
 
   /** Called by {@link FastRuleOperator} before {@code open}. */
@@ -173,7 +192,7 @@ public final class FastRuleFunction
     if (types != null && !types.contains(event.getEventType())) {
       return;
     }
-    TimeBuffers.add(buffer, event, ts, ctx.timerService());
+    heap.add(ctx.getCurrentKey(), ts, event, buffer, ctx.timerService());
   }
 
   @Override
@@ -183,7 +202,7 @@ public final class FastRuleFunction
     RuleState[] loaded = new RuleState[rules.size()];
     boolean[] stored = new boolean[rules.size()];
     boolean[] touched = new boolean[rules.size()];
-    List<CustomerEvent> events = buffer.get(timestamp);
+    List<CustomerEvent> events = heap.take(ctx.getCurrentKey(), timestamp, buffer);
     if (events != null) {
       events.sort(new EventOrder());
       for (CustomerEvent event : events) {
@@ -210,7 +229,6 @@ public final class FastRuleFunction
           emit(i, rule.process(loaded[i], event, timestamp), out);
         }
       }
-      buffer.remove(timestamp);
     }
     for (int i = 0; i < rules.size(); i++) {
       if (!touched[i] && at.deadline[i] != FastRuleIndex.NONE && at.deadline[i] <= timestamp) {

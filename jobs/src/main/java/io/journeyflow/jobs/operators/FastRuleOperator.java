@@ -3,25 +3,47 @@ package io.journeyflow.jobs.operators;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.internal.RuleMatch;
 import java.util.List;
+import java.util.Set;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 
 /**
- * Runs {@link FastRuleFunction}, telling it at open whether the restored state still holds the
- * index map of savepoints before 2026-12-02 evening, so that a job restored from its own
- * checkpoint (every failover) does not look for it per customer.
+ * Runs {@link FastRuleFunction}: checkpoints and restores its heap buffer of events, and tells
+ * it at open whether the restored state still holds the index map of savepoints before
+ * 2026-12-02 evening or events in the keyed buffer, so that a job restored from its own
+ * checkpoint (every failover) does not look for them per customer.
  */
 public final class FastRuleOperator extends KeyedProcessOperator<String, CustomerEvent, RuleMatch> {
 
   private static final long serialVersionUID = 1L;
+  /** Operator state: the events waiting on the heap for the watermark. */
+  static final String BUFFERED_EVENTS = "buffered-events";
 
   public FastRuleOperator(FastRuleFunction function) {
     super(function);
   }
 
   @Override
+  public void initializeState(StateInitializationContext context) throws Exception {
+    super.initializeState(context);
+    ((FastRuleFunction) userFunction).eventBuffer().initialize(
+        this, context, BUFFERED_EVENTS, new UnchangedAvroTypeInfo<>(CustomerEvent.class));
+  }
+
+  @Override
+  public void snapshotState(StateSnapshotContext context) throws Exception {
+    super.snapshotState(context);
+    ((FastRuleFunction) userFunction).eventBuffer().snapshot();
+  }
+
+  @Override
   public void open() throws Exception {
-    ((FastRuleFunction) userFunction).earlierIndexHeld(!EarlierStates.held(
-        getKeyedStateBackend(), List.of(FastRuleFunction.INDEX)).isEmpty());
+    FastRuleFunction function = (FastRuleFunction) userFunction;
+    Set<String> held = EarlierStates.held(getKeyedStateBackend(),
+        List.of(FastRuleFunction.INDEX, FastRuleFunction.BUFFER));
+    function.earlierIndexHeld(held.contains(FastRuleFunction.INDEX));
+    function.eventBuffer().keyedHolds(held.contains(FastRuleFunction.BUFFER));
     super.open();
   }
 }

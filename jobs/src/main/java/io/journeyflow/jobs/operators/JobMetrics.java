@@ -29,6 +29,8 @@ public final class JobMetrics {
   public static final String IDENTITY_MERGES = "identityMerges";
   public static final String IDENTITY_CONFLICTS = "identityConflicts";
   public static final String IDENTITY_MESSAGES = "identityMessages";
+  /** Gauge: records waiting on the heap for the watermark ({@link HeapTimeBuffer}). */
+  public static final String HEAP_BUFFERED = "heapBufferedRecords";
 
   private JobMetrics() {}
 

@@ -47,6 +47,7 @@ import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.ListSerializer;
 import org.apache.flink.api.java.typeutils.EitherTypeInfo;
@@ -69,9 +70,9 @@ import org.apache.flink.util.OutputTag;
  * each; sent ones go out as actions), and runs the suppression lifecycle (open once per scope,
  * release on a release event or at the maximum duration).
  *
- * <p>Events and matches are buffered until the watermark passes their time, because matches
- * reach this operator only when CEP's watermark passes the completing event, usually after
- * later events. At one timestamp the order is: events join the context, then matches decide
+ * <p>Events and matches are buffered (on the heap: {@link HeapTimeBuffer}) until the watermark
+ * passes their time, because matches reach this operator only when CEP's watermark passes the
+ * completing event, usually after later events. At one timestamp the order is: events join the context, then matches decide
  * (so the context includes the completing event), then events release suppressions, then
  * suppressions past their maximum duration expire.
  *
@@ -133,6 +134,9 @@ public final class JourneyFunction
   static final List<String> EARLIER_STATES = java.util.stream.Stream.of(
       List.of(OPEN_JOURNEYS, PENDING_EVENTS, PENDING_MATCHES), DecisionStore.EARLIER_CONTEXT,
       DecisionStore.EARLIER_DECISION).flatMap(List::stream).toList();
+  /** What the operator asks at open: the earlier states, and whether inputs wait in keyed state. */
+  static final List<String> ASKED_AT_OPEN =
+      java.util.stream.Stream.concat(EARLIER_STATES.stream(), java.util.stream.Stream.of(PENDING)).toList();
   static final String CONTACT = "contact.started";
   public static final String ERASE = "customer.erase";
   static final String APPROVAL_GRANTED = "approval.granted";
@@ -162,7 +166,10 @@ public final class JourneyFunction
   /** Identity resolution: where an absorbed customer's state goes (the identity loop). */
   private OutputTag<IdentityMessage> transfers;
 
-  /** Events and matches by event time, until the watermark passes it. */
+  /** Events and matches by event time, until the watermark passes it (on the heap). */
+  private transient HeapTimeBuffer<Either<CustomerEvent, RuleMatch>> inputs;
+  private int heapBufferLimit = HeapTimeBuffer.DEFAULT_LIMIT;
+  /** Where inputs beyond the heap buffer's limit wait (and those of runs before 2026-12-07). */
   private transient MapState<Long, List<Either<CustomerEvent, RuleMatch>>> pending;
   /** The buffers of savepoints before 2026-12-07 (null unless they hold data). */
   private transient MapState<Long, List<CustomerEvent>> pendingEvents;
@@ -271,6 +278,25 @@ public final class JourneyFunction
     earlierHeld = held;
   }
 
+  /** At most {@code limit} inputs wait on the heap per subtask; more wait in keyed state. */
+  public JourneyFunction withHeapBuffer(int limit) {
+    this.heapBufferLimit = limit;
+    return this;
+  }
+
+  /** The heap buffer of inputs, checkpointed by {@link JourneyOperator}. */
+  HeapTimeBuffer<Either<CustomerEvent, RuleMatch>> inputBuffer() {
+    if (inputs == null) {
+      inputs = new HeapTimeBuffer<>(heapBufferLimit);
+    }
+    return inputs;
+  }
+
+  static TypeInformation<Either<CustomerEvent, RuleMatch>> inputType() {
+    return new EitherTypeInfo<>(new UnchangedAvroTypeInfo<>(CustomerEvent.class),
+        new UnchangedAvroTypeInfo<>(RuleMatch.class));
+  }
+
   /** With identity resolution: absorbed customers hand their state over through this output. */
   public JourneyFunction withTransfers(OutputTag<IdentityMessage> transfers) {
     this.transfers = transfers;
@@ -299,7 +325,9 @@ public final class JourneyFunction
     tombstone.enableTimeToLive(ttl(settings.tombstoneTtl()));
     erasedAt = getRuntimeContext().getState(tombstone);
     Set<String> held = !restored ? Set.of()
-        : earlierHeld != null ? earlierHeld : Set.copyOf(EARLIER_STATES);
+        : earlierHeld != null ? earlierHeld : Set.copyOf(ASKED_AT_OPEN);
+    inputBuffer().keyedHolds(held.contains(PENDING));
+    JobMetrics.group(getRuntimeContext()).gauge(JobMetrics.HEAP_BUFFERED, inputs::size);
     if (held.contains(PENDING_EVENTS) || held.contains(PENDING_MATCHES)) {
       pendingEvents = getRuntimeContext().getMapState(
           new MapStateDescriptor<>(PENDING_EVENTS, Types.LONG, new ListTypeInfo<>(eventType)));
@@ -369,13 +397,15 @@ public final class JourneyFunction
       if (event.getShadowOf() != null) {
         return; // a copy for the rules of a customer absorbed by shadowOf: not this one's event
       }
-      TimeBuffers.add(pending, input, event.getOccurredAt().toEpochMilli(), ctx.timerService());
+      inputs.add(ctx.getCurrentKey(), event.getOccurredAt().toEpochMilli(), input, pending,
+          ctx.timerService());
     } else {
       RuleMatch match = input.right();
       if (shadowsOnly(match)) {
         return; // the customer the copies belong to matched the same events itself
       }
-      TimeBuffers.add(pending, input, match.getMatchedAt().toEpochMilli(), ctx.timerService());
+      inputs.add(ctx.getCurrentKey(), match.getMatchedAt().toEpochMilli(), input, pending,
+          ctx.timerService());
     }
   }
 
@@ -423,10 +453,9 @@ public final class JourneyFunction
     Instant now = Instant.ofEpochMilli(timestamp);
     List<CustomerEvent> events = null;
     List<RuleMatch> matches = null;
-    List<Either<CustomerEvent, RuleMatch>> inputs = pending.get(timestamp);
-    if (inputs != null) {
-      pending.remove(timestamp);
-      for (Either<CustomerEvent, RuleMatch> input : inputs) {
+    List<Either<CustomerEvent, RuleMatch>> atTime = inputs.take(customerId, timestamp, pending);
+    if (atTime != null) {
+      for (Either<CustomerEvent, RuleMatch> input : atTime) {
         if (input.isLeft()) {
           events = add(events, input.left());
         } else {

@@ -5,6 +5,8 @@ import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.internal.IdentityMessage;
 import io.journeyflow.schema.internal.RuleMatch;
 import java.util.List;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
@@ -27,6 +29,8 @@ public final class JourneyOperator
     extends CoBroadcastWithKeyedOperator<String, Either<CustomerEvent, RuleMatch>, String, Action> {
 
   private static final long serialVersionUID = 1L;
+  /** Operator state: the events and matches waiting on the heap for the watermark. */
+  static final String BUFFERED_INPUTS = "buffered-inputs";
 
   private final OutputTag<IdentityMessage> handOvers;
   private transient LocalLoop<Action, IdentityMessage> loop;
@@ -45,9 +49,22 @@ public final class JourneyOperator
   }
 
   @Override
+  public void initializeState(StateInitializationContext context) throws Exception {
+    super.initializeState(context);
+    ((JourneyFunction) userFunction).inputBuffer()
+        .initialize(this, context, BUFFERED_INPUTS, JourneyFunction.inputType());
+  }
+
+  @Override
+  public void snapshotState(StateSnapshotContext context) throws Exception {
+    super.snapshotState(context);
+    ((JourneyFunction) userFunction).inputBuffer().snapshot();
+  }
+
+  @Override
   public void open() throws Exception {
     ((JourneyFunction) userFunction).earlierStatesHeld(
-        EarlierStates.held(getKeyedStateBackend(), JourneyFunction.EARLIER_STATES));
+        EarlierStates.held(getKeyedStateBackend(), JourneyFunction.ASKED_AT_OPEN));
     if (handOvers != null) {
       LocalLoop.requireOneSubtask(
           getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(), "journeys");

@@ -40,6 +40,7 @@ public final class RuleEvaluationStage {
   private final CustomerKeys keys;
   private final boolean routeByType;
   private final boolean fastPath;
+  private int heapBufferLimit = HeapTimeBuffer.DEFAULT_LIMIT;
 
   public RuleEvaluationStage(RuleSet rules, CustomerKeys keys) {
     this(rules, keys, true);
@@ -59,6 +60,12 @@ public final class RuleEvaluationStage {
     this.keys = keys;
     this.routeByType = routeByType;
     this.fastPath = fastPath;
+  }
+
+  /** At most {@code limit} events wait on the heap per subtask of the fast engine. */
+  public RuleEvaluationStage withHeapBuffer(int limit) {
+    this.heapBufferLimit = limit;
+    return this;
   }
 
   /** Matches of all rules, each stamped with its event time, partitioned like the input. */
@@ -87,7 +94,8 @@ public final class RuleEvaluationStage {
     if (!fast.isEmpty()) {
       DataStream<RuleMatch> matches = events
           .transform("rules (fast engine): " + fast.size(), matchType,
-              new FastRuleOperator(new FastRuleFunction(fast, keys)))
+              new FastRuleOperator(
+                  new FastRuleFunction(fast, keys).withHeapBuffer(heapBufferLimit)))
           .uid(Uids.FAST_RULES);
       all = all == null ? matches : all.union(matches);
     }

@@ -2,6 +2,7 @@ package io.journeyflow.jobs.engine;
 
 import io.journeyflow.jobs.operators.CustomerKeys;
 import io.journeyflow.jobs.operators.FastRuleFunction;
+import io.journeyflow.jobs.operators.FastRuleOperator;
 import io.journeyflow.patterns.engine.FastRule;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.internal.MatchedEvent;
@@ -11,7 +12,6 @@ import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -39,7 +39,7 @@ final class FunctionReference implements StreamRunner {
   private KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, RuleMatch> open(
       OperatorSubtaskState restore) throws Exception {
     var h = new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(
+        new FastRuleOperator(
             new FastRuleFunction(rules, new CustomerKeys(List.of("customerId")))),
         new CepReference.ByCustomer(), Types.STRING);
     if (rocksDb) {

@@ -26,6 +26,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
@@ -90,9 +91,53 @@ class FastRuleFunctionTest {
   }
 
   @Test
+  void eventsWaitingOnTheHeapGoToTheSubtaskOfTheirCustomerWhenRescaled() throws Exception {
+    int maxParallelism = 128;
+    List<String> customers = List.of("c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8");
+    OperatorSubtaskState one;
+    try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
+        new FastRuleOperator(new FastRuleFunction(List.of(RULE), KEYS)), KEYS, Types.STRING,
+        maxParallelism, 1, 0)) {
+      h.setStateBackend(new org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend());
+      h.open();
+      for (String c : customers) {
+        h.processElement(new StreamRecord<>(
+            of(c, event("f-" + c, "payment.failed", 1)), 60_000L));
+        h.processElement(new StreamRecord<>(
+            of(c, event("p-" + c, "billing.adjustment.posted", 2)), 120_000L));
+      }
+      one = h.snapshot(1, 0L); // every event still waits for the watermark
+    }
+    List<String> matched = new java.util.ArrayList<>();
+    for (int subtask = 0; subtask < 2; subtask++) {
+      try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
+          new FastRuleOperator(new FastRuleFunction(List.of(RULE), KEYS)), KEYS, Types.STRING,
+          maxParallelism, 2, subtask)) {
+        h.setStateBackend(new org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend());
+        h.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(
+            one, maxParallelism, 1, 2, subtask));
+        h.open();
+        h.processWatermark(new Watermark(120_000L));
+        List<String> here = h.extractOutputValues().stream()
+            .map(RuleMatch::getCustomerId).toList();
+        assertThat(here).as("subtask %d matches some, not all", subtask)
+            .isNotEmpty().hasSizeLessThan(customers.size());
+        matched.addAll(here);
+      }
+    }
+    assertThat(matched).containsExactlyInAnyOrderElementsOf(customers);
+  }
+
+  private static CustomerEvent of(String customer, CustomerEvent e) {
+    e.getIdentities().put(CustomerKeys.CUSTOMER_ID, customer);
+    return e;
+  }
+
+  @Test
   void aRuleStateWaitsWithOneTimerAtItsNextDeadline() throws Exception {
     long window = RULE.windowMillis();
-    try (var h = harness(new FastRuleFunction(List.of(RULE), KEYS))) {
+    try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
+        new FastRuleOperator(new FastRuleFunction(List.of(RULE), KEYS)), KEYS, Types.STRING)) {
       h.open();
       for (int minute = 1; minute <= 3; minute++) {
         h.processElement(new StreamRecord<>(

@@ -34,6 +34,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.ListSerializer;
+import org.apache.flink.api.java.typeutils.EitherTypeInfo;
 import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -42,12 +43,14 @@ import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.util.Collector;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.types.Either;
+import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.Test;
 
@@ -107,15 +110,18 @@ class JourneyFunctionTest {
 
   private static JourneyHarness harness(RuleSet rules, int maxRecent, StateBackend backend)
       throws Exception {
-    var harness =
-        new JourneyHarness(
-            new JourneyFunction(
-                rules, new DecisionEngine(POLICIES), SIGNALS, DECISIONS, ERASURES, FACTS,
-                new JourneySettings(Duration.ofDays(30), maxRecent, Duration.ofDays(30),
-                    Duration.ofDays(90), "test-salt", Duration.ofDays(7))),
-            new CustomerKeys(List.of("customerId")));
+    var harness = new JourneyHarness(function(rules, maxRecent), KEYS);
     harness.setStateBackend(backend);
     return harness;
+  }
+
+  private static final CustomerKeys KEYS = new CustomerKeys(List.of("customerId"));
+
+  private static JourneyFunction function(RuleSet rules, int maxRecent) {
+    return new JourneyFunction(
+        rules, new DecisionEngine(POLICIES), SIGNALS, DECISIONS, ERASURES, FACTS,
+        new JourneySettings(Duration.ofDays(30), maxRecent, Duration.ofDays(30),
+            Duration.ofDays(90), "test-salt", Duration.ofDays(7)));
   }
 
   private static RuleMatch match(CustomerEvent opened) {
@@ -445,11 +451,7 @@ class JourneyFunctionTest {
       h.open();
       h.processBothWatermarks(new Watermark(millis(10)));
 
-      assertThat(h.extractOutputValues()).singleElement()
-          .satisfies(a -> assertThat(a.getContext().getRecentEvents())
-              .extracting(ContextEvent::getEventId).containsExactly("e1"));
-      assertThat(signals(h)).extracting(SuppressionSignal::getState)
-          .containsExactly(SuppressionState.SUPPRESS);
+      assertIssueE1Decided(h);
       var backend = h.getOperator().getKeyedStateBackend();
       backend.setCurrentKey("c1");
       assertThat(backend.getPartitionedState(VoidNamespace.INSTANCE,
@@ -457,6 +459,94 @@ class JourneyFunctionTest {
       assertThat(backend.getPartitionedState(VoidNamespace.INSTANCE,
           VoidNamespaceSerializer.INSTANCE, matchesState).isEmpty()).isTrue();
     }
+  }
+
+  @Test
+  void inputsWaitOnTheHeapAndSurviveARestore() throws Exception {
+    OperatorSubtaskState snapshot;
+    try (var h = harness(20)) {
+      h.open();
+      openIssue(h, event("e1", "issue.opened", "c1", 10, "case-1"));
+      assertThat(pendingInKeyedState(h)).as("no keyed buffer entry").isNull();
+      snapshot = h.snapshot(1L, 1L);
+    }
+    try (var h = harness(20)) {
+      h.initializeState(snapshot);
+      h.open();
+      h.processBothWatermarks(new Watermark(millis(10)));
+      assertIssueE1Decided(h);
+    }
+  }
+
+  @Test
+  void inputsBeyondTheHeapLimitWaitInKeyedStateAndAreDecidedAsWell() throws Exception {
+    OperatorSubtaskState snapshot;
+    try (var h = new JourneyHarness(function(RULES, 20).withHeapBuffer(1), KEYS)) {
+      h.setStateBackend(new EmbeddedRocksDBStateBackend());
+      h.open();
+      openIssue(h, event("e1", "issue.opened", "c1", 10, "case-1")); // the match: over the limit
+      assertThat(pendingInKeyedState(h)).singleElement().satisfies(i -> assertThat(i.isRight()).isTrue());
+      snapshot = h.snapshot(1L, 1L);
+    }
+    try (var h = new JourneyHarness(function(RULES, 20).withHeapBuffer(1), KEYS)) {
+      h.setStateBackend(new EmbeddedRocksDBStateBackend());
+      h.initializeState(snapshot);
+      h.open();
+      h.processBothWatermarks(new Watermark(millis(10)));
+      assertIssueE1Decided(h);
+      assertThat(pendingInKeyedState(h)).isNull();
+    }
+  }
+
+  @Test
+  void inputsOnTheHeapGoToTheSubtaskOfTheirCustomerWhenRescaled() throws Exception {
+    int maxParallelism = 128;
+    List<String> customers = List.of("c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8");
+    OperatorSubtaskState one;
+    try (var h = new JourneyHarness(function(RULES, 20), KEYS, maxParallelism, 1, 0)) {
+      h.setStateBackend(new EmbeddedRocksDBStateBackend());
+      h.open();
+      for (String c : customers) {
+        openIssue(h, event("e-" + c, "issue.opened", c, 10, "case-" + c));
+      }
+      one = h.snapshot(1L, 1L);
+    }
+    List<String> decided = new ArrayList<>();
+    for (int subtask = 0; subtask < 2; subtask++) {
+      OperatorSubtaskState part = AbstractStreamOperatorTestHarness.repartitionOperatorState(
+          one, maxParallelism, 1, 2, subtask);
+      try (var h = new JourneyHarness(function(RULES, 20), KEYS, maxParallelism, 2, subtask)) {
+        h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        h.initializeState(part);
+        h.open();
+        h.processBothWatermarks(new Watermark(millis(10)));
+        List<String> here = h.extractOutputValues().stream().map(Action::getCustomerId).toList();
+        assertThat(here).as("subtask %d decides some, not all", subtask)
+            .isNotEmpty().hasSizeLessThan(customers.size());
+        decided.addAll(here);
+      }
+    }
+    assertThat(decided).containsExactlyInAnyOrderElementsOf(customers);
+  }
+
+  /** One action for issue e1 of c1, with e1 in its context, and the suppression it opens. */
+  private static void assertIssueE1Decided(JourneyHarness h) {
+    assertThat(h.extractOutputValues()).singleElement()
+        .satisfies(a -> assertThat(a.getContext().getRecentEvents())
+            .extracting(ContextEvent::getEventId).containsExactly("e1"));
+    assertThat(signals(h)).extracting(SuppressionSignal::getState)
+        .containsExactly(SuppressionState.SUPPRESS);
+  }
+
+  /** What c1 has in the keyed buffer at minute 10. */
+  private static List<Either<CustomerEvent, RuleMatch>> pendingInKeyedState(JourneyHarness h)
+      throws Exception {
+    var backend = h.getOperator().getKeyedStateBackend();
+    backend.setCurrentKey("c1");
+    return backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+        new MapStateDescriptor<>(JourneyFunction.PENDING, Types.LONG,
+            new ListTypeInfo<>(new EitherTypeInfo<>(new AvroTypeInfo<>(CustomerEvent.class),
+                new AvroTypeInfo<>(RuleMatch.class))))).get(millis(10));
   }
 
   /** Registers an event-time timer of the current key in the operator's user timers. */

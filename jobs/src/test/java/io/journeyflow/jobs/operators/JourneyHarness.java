@@ -21,6 +21,19 @@ final class JourneyHarness
         Types.STRING);
   }
 
+  /** Subtask {@code subtask} of {@code parallelism}, for rescaling. */
+  JourneyHarness(JourneyFunction function, CustomerKeys keys, int maxParallelism,
+      int parallelism, int subtask) throws Exception {
+    super(
+        new JourneyOperator(function),
+        new JourneyInputs.Customer(keys),
+        null,
+        Types.STRING,
+        maxParallelism,
+        parallelism,
+        subtask);
+  }
+
   void feedEvent(StreamRecord<CustomerEvent> event) throws Exception {
     processElement1(new StreamRecord<>(Either.Left(event.getValue()), event.getTimestamp()));
   }

@@ -49,10 +49,10 @@ class SavepointContractTest {
   void stateNamesOfTheFastPathAndOfIdentityResolutionAreUnchanged() {
     assertThat(List.of(FastRuleFunction.BUFFER, FastRuleFunction.RULE_STATES,
         FastRuleFunction.INDEX, FastRuleFunction.STARTS, FastRuleFunction.DEADLINES,
-        Uids.fastRuleState("repeat-contact", 1),
+        FastRuleOperator.BUFFERED_EVENTS, Uids.fastRuleState("repeat-contact", 1),
         IdentityFunction.NODE, IdentityFunction.PENDING, IdentityFunction.PENDING_LINKS))
         .containsExactly("fast-buffer", "fast-rules", "fast-index", "fast-starts", "fast-deadlines",
-            "fast-rule-repeat-contact-v1", "identity-node", "identity-pending",
+            "buffered-events", "fast-rule-repeat-contact-v1", "identity-node", "identity-pending",
             "identity-pending-links");
   }
 
@@ -105,7 +105,8 @@ class SavepointContractTest {
         "journey " + JourneyFunction.TIMER_CHECKS,
         "journey " + JourneyFunction.DECISION_STATE,
         "journey " + JourneyFunction.CUSTOMER_CONTEXT,
-        "journey " + JourneyFunction.PENDING);
+        "journey " + JourneyFunction.PENDING,
+        "journey operator-state " + JourneyOperator.BUFFERED_INPUTS);
     assertThat(names).as("state names (savepoint-contract/state-names.txt)")
         .containsExactlyElementsOf(lines("state-names.txt"));
   }
