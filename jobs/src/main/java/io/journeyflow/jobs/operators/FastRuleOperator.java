@@ -7,6 +7,7 @@ import java.util.Set;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
 
 /**
  * Runs {@link FastRuleFunction}: checkpoints and restores its heap buffer of events, and tells
@@ -35,6 +36,17 @@ public final class FastRuleOperator extends KeyedProcessOperator<String, Custome
   public void snapshotState(StateSnapshotContext context) throws Exception {
     super.snapshotState(context);
     ((FastRuleFunction) userFunction).eventBuffer().snapshot();
+  }
+
+  /** Releases the records waiting on the heap up to the watermark, then advances the timers. */
+  @Override
+  public void processWatermark(Watermark mark) throws Exception {
+    ((FastRuleFunction) userFunction).eventBuffer().release(mark.getTimestamp(), this, this::advanceTimers);
+    super.processWatermark(mark);
+  }
+
+  private void advanceTimers(long time) throws Exception {
+    getTimeServiceManager().orElseThrow().advanceWatermark(new Watermark(time));
   }
 
   @Override

@@ -1,9 +1,10 @@
 package io.journeyflow.jobs.operators;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
@@ -16,30 +17,45 @@ import org.apache.flink.runtime.state.CheckpointableKeyedStateBackend;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.KeyContext;
+import org.apache.flink.streaming.api.operators.TimerHeapInternalTimer;
+import org.apache.flink.streaming.api.operators.Triggerable;
 
 /**
  * A keyed operator's records held by customer and event time until the watermark passes their
  * time, on the heap: a record waits there for a fraction of a second to a few seconds, and in
  * keyed state each one cost a read and a write when buffered, a read and a delete when its timer
- * fired, and one more column family for every checkpoint to flush (on RocksDB). The records are
- * checkpointed as union operator state; after a restore each subtask keeps those of its own key
- * groups, so rescaling works. Beyond {@code limit} records (a watermark that stalls) new records
- * go to the keyed-state buffer instead, so the heap holds a bounded amount. Until an operator
- * {@link #initialize}s it (a function run by another operator) every record goes there.
+ * fired, a timer written and deleted, and one more column family for every checkpoint to flush
+ * (on RocksDB). They need no timers either: at each watermark the operator {@link #release}s
+ * them in time order, interleaved with its timers, as the timer of their customer at their time.
+ *
+ * <p>The records are checkpointed as union operator state; after a restore each subtask keeps
+ * those of its own key groups, so rescaling works. Beyond {@code limit} records (a watermark
+ * that stalls) new records go to the keyed-state buffer with a timer each, as before, so the
+ * heap holds a bounded amount; so do records at or before the time the timers have reached
+ * (then their timer fires within the same advance, as it did), and, until an operator
+ * {@link #initialize}s the buffer (a function run by another operator), every record.
  */
 final class HeapTimeBuffer<T> {
 
   /** Records per subtask on the heap unless configured (journeyflow.buffer.heap-records). */
   static final int DEFAULT_LIMIT = 20_000;
 
-  /** One customer's records at one time. */
-  private record KeyTime(String key, long time) {}
+  /** Fires the operator's event-time timers up to a time (as a watermark at that time would). */
+  @FunctionalInterface
+  interface Timers {
+    void advanceTo(long time) throws Exception;
+  }
 
-  private final Map<KeyTime, List<T>> held = new HashMap<>();
+  /** Records by time, then by customer. */
+  private final TreeMap<Long, Map<String, List<T>>> held = new TreeMap<>();
   private final int limit;
   private int records;
+  /** The time the operator's timers have been advanced to. */
+  private long timersAt = Long.MIN_VALUE;
   /** Whether the keyed-state buffer may hold records (spilled, or restored with some). */
   private boolean keyedMayHold;
   private ListState<Tuple3<String, Long, List<T>>> checkpointed;
@@ -61,6 +77,7 @@ final class HeapTimeBuffer<T> {
         name, new TupleTypeInfo<>(Types.STRING, Types.LONG, new ListTypeInfo<>(type))));
     held.clear();
     records = 0;
+    timersAt = Long.MIN_VALUE; // a restored timer service starts there too
     if (!context.isRestored()) {
       return;
     }
@@ -71,8 +88,8 @@ final class HeapTimeBuffer<T> {
     for (Tuple3<String, Long, List<T>> entry : checkpointed.get()) {
       int group = KeyGroupRangeAssignment.assignToKeyGroup(entry.f0, maxParallelism);
       if (range.contains(group)) {
-        held.computeIfAbsent(new KeyTime(entry.f0, entry.f1), k -> new ArrayList<>())
-            .addAll(entry.f2);
+        held.computeIfAbsent(entry.f1, t -> new LinkedHashMap<>())
+            .computeIfAbsent(entry.f0, k -> new ArrayList<>()).addAll(entry.f2);
         records += entry.f2.size();
       }
     }
@@ -85,37 +102,40 @@ final class HeapTimeBuffer<T> {
 
   /** Writes the held records to the operator state of the checkpoint being taken. */
   void snapshot() throws Exception {
-    List<Tuple3<String, Long, List<T>>> entries = new ArrayList<>(held.size());
-    held.forEach((kt, list) -> entries.add(Tuple3.of(kt.key(), kt.time(), list)));
+    List<Tuple3<String, Long, List<T>>> entries = new ArrayList<>();
+    held.forEach((time, byKey) -> byKey.forEach((key, list) ->
+        entries.add(Tuple3.of(key, time, list))));
     checkpointed.update(entries);
   }
 
   /**
-   * Holds {@code record} of {@code key} until {@code at}, asking a timer for a new time (an
-   * existing one has its timer already); beyond the limit it goes to {@code keyed}.
+   * Holds {@code record} of {@code key} until the watermark passes {@code at}; beyond the limit,
+   * or at a time the timers have reached, it goes to {@code keyed} with a timer.
    */
   void add(String key, long at, T record, MapState<Long, List<T>> keyed, TimerService timers)
       throws Exception {
-    if (records >= limit || checkpointed == null) {
+    if (records >= limit || at <= timersAt || checkpointed == null) {
       keyedMayHold = true;
       TimeBuffers.add(keyed, record, at, timers);
       return;
     }
-    List<T> atTime = held.get(new KeyTime(key, at));
-    if (atTime == null) {
-      atTime = new ArrayList<>(1);
-      held.put(new KeyTime(key, at), atTime);
-      timers.registerEventTimeTimer(at);
-    }
-    atTime.add(record);
+    held.computeIfAbsent(at, t -> new LinkedHashMap<>())
+        .computeIfAbsent(key, k -> new ArrayList<>(1)).add(record);
     records++;
   }
 
   /** Removes and returns the records of {@code key} at {@code at} (null: none). */
   List<T> take(String key, long at, MapState<Long, List<T>> keyed) throws Exception {
-    List<T> taken = held.remove(new KeyTime(key, at));
-    if (taken != null) {
-      records -= taken.size();
+    List<T> taken = null;
+    Map<String, List<T>> atTime = held.get(at);
+    if (atTime != null) {
+      taken = atTime.remove(key);
+      if (atTime.isEmpty()) {
+        held.remove(at);
+      }
+      if (taken != null) {
+        records -= taken.size();
+      }
     }
     if (keyedMayHold || checkpointed == null) {
       List<T> spilled = keyed.get(at);
@@ -128,6 +148,35 @@ final class HeapTimeBuffer<T> {
       }
     }
     return taken;
+  }
+
+  /**
+   * At watermark {@code watermark}: for each time up to it with records, in order, fires the
+   * operator's timers before that time, then each customer's timer at that time (the operator's
+   * function takes the records there). The operator then advances its timers to the watermark.
+   */
+  <O extends KeyContext & Triggerable<String, VoidNamespace>> void release(long watermark,
+      O operator, Timers timers) throws Exception {
+    for (Map.Entry<Long, Map<String, List<T>>> first = held.firstEntry();
+        first != null && first.getKey() <= watermark; first = held.firstEntry()) {
+      long time = first.getKey();
+      if (time - 1 > timersAt) {
+        timersAt = time - 1;
+        timers.advanceTo(timersAt);
+        continue; // those timers may have added records at an earlier time
+      }
+      Map<String, List<T>> atTime = first.getValue();
+      for (String key : new ArrayList<>(atTime.keySet())) {
+        List<T> waiting = atTime.get(key);
+        operator.setCurrentKey(key);
+        operator.onEventTime(new TimerHeapInternalTimer<>(time, key, VoidNamespace.INSTANCE));
+        if (waiting != null && atTime.get(key) == waiting) {
+          throw new IllegalStateException("the timer of " + key + " at " + time
+              + " left its buffered records: the function must take them");
+        }
+      }
+    }
+    timersAt = Math.max(timersAt, watermark);
   }
 
   /** Records held on the heap. */

@@ -61,6 +61,17 @@ public final class JourneyOperator
     ((JourneyFunction) userFunction).inputBuffer().snapshot();
   }
 
+  /** Releases the records waiting on the heap up to the watermark, then advances the timers. */
+  @Override
+  public void processWatermark(Watermark mark) throws Exception {
+    ((JourneyFunction) userFunction).inputBuffer().release(mark.getTimestamp(), this, this::advanceTimers);
+    super.processWatermark(mark);
+  }
+
+  private void advanceTimers(long time) throws Exception {
+    getTimeServiceManager().orElseThrow().advanceWatermark(new Watermark(time));
+  }
+
   @Override
   public void open() throws Exception {
     ((JourneyFunction) userFunction).earlierStatesHeld(

@@ -479,6 +479,22 @@ class JourneyFunctionTest {
   }
 
   @Test
+  void inputsOnTheHeapNeedNoTimerAndKeepTheirPlaceAmongTheTimers() throws Exception {
+    try (var h = harness(20)) {
+      h.open();
+      openIssue(h, event("e1", "issue.opened", "c1", 10, "case-1"));
+      assertThat(h.numEventTimeTimers()).isZero();
+      h.processBothWatermarks(new Watermark(millis(10)));
+      // A second issue at minute 80, released by the same watermark as the end at minute 70:
+      // the first suppression ends before the second issue opens one again.
+      openIssue(h, event("e2", "issue.opened", "c1", 80, "case-2"));
+      h.processBothWatermarks(new Watermark(millis(80)));
+      assertThat(signals(h)).extracting(SuppressionSignal::getState).containsExactly(
+          SuppressionState.SUPPRESS, SuppressionState.RELEASE, SuppressionState.SUPPRESS);
+    }
+  }
+
+  @Test
   void inputsBeyondTheHeapLimitWaitInKeyedStateAndAreDecidedAsWell() throws Exception {
     OperatorSubtaskState snapshot;
     try (var h = new JourneyHarness(function(RULES, 20).withHeapBuffer(1), KEYS)) {
