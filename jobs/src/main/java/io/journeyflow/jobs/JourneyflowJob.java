@@ -149,9 +149,12 @@ public final class JourneyflowJob {
             .withHeapBuffer(config.get(JobOptions.HEAP_BUFFER_RECORDS))
             .apply(byCustomer);
 
-    // Events and matches as one keyed input, partitioned as they already are.
+    // Events and matches as one keyed input, partitioned as they already are. The map reads
+    // the ingest output as a plain stream: an operator on a keyed stream gets a keyed state
+    // backend even without state, and an empty RocksDB instance still takes a native
+    // checkpoint in the task's synchronous checkpoint part.
     DataStream<Either<CustomerEvent, RuleMatch>> journeyInput =
-        byCustomer
+        accepted
             .map(new JourneyInputs.OfEvent(), JourneyInputs.type())
             .uid(Uids.JOURNEY_EVENTS)
             .name("events to journeys")
