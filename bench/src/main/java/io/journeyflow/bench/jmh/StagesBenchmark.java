@@ -52,11 +52,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * The job's two rule-dependent stages alone, each replaying {@value #N} generator events
  * (of 2,000, 200 or 20 customers) into a fresh operator on RocksDB per invocation; the score is
  * the time per input event. {@code rules}: the fast rule engine's operator ("rules (fast
- * engine)"), fed every event, watermarks every 64 events. {@code decisions}: the "decide actions and suppressions"
- * operator with the bundled policies and default settings, fed the events and the rules'
- * matches (computed once in the setup) in the order the job feeds them: events as they come,
- * matches once the watermark passes them. Unlike {@link RuleEvaluationBenchmark}, whose state
- * grows over the whole run, every invocation measures the same work.
+ * engine)"), fed every event, watermarks every 64 events. {@code decisions}: the "decide
+ * actions and suppressions" operator with the bundled policies and default settings, fed the
+ * events and the rules' matches (computed once in the setup) in the order the job feeds them:
+ * events as they come, matches once the watermark passes them. Unlike
+ * {@link RuleEvaluationBenchmark}, whose state grows over the whole run, every invocation
+ * measures the same work.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -41,7 +41,8 @@ public final class FastRuleOperator extends KeyedProcessOperator<String, Custome
   /** Releases the records waiting on the heap up to the watermark, then advances the timers. */
   @Override
   public void processWatermark(Watermark mark) throws Exception {
-    ((FastRuleFunction) userFunction).eventBuffer().release(mark.getTimestamp(), this, this::advanceTimers);
+    ((FastRuleFunction) userFunction).eventBuffer()
+        .release(mark.getTimestamp(), this, this::advanceTimers);
     super.processWatermark(mark);
   }
 

@@ -72,9 +72,9 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>Events and matches are buffered (on the heap: {@link HeapTimeBuffer}) until the watermark
  * passes their time, because matches reach this operator only when CEP's watermark passes the
- * completing event, usually after later events. At one timestamp the order is: events join the context, then matches decide
- * (so the context includes the completing event), then events release suppressions, then
- * suppressions past their maximum duration expire.
+ * completing event, usually after later events. At one timestamp the order is: events join the
+ * context, then matches decide (so the context includes the completing event), then events
+ * release suppressions, then suppressions past their maximum duration expire.
  *
  * <p>Policies: those the job was started with, until a checked update arrives on the broadcast
  * input; from then on every decision (deferred and held actions included) uses the update and
@@ -134,9 +134,9 @@ public final class JourneyFunction
   static final List<String> EARLIER_STATES = java.util.stream.Stream.of(
       List.of(OPEN_JOURNEYS, PENDING_EVENTS, PENDING_MATCHES), DecisionStore.EARLIER_CONTEXT,
       DecisionStore.EARLIER_DECISION).flatMap(List::stream).toList();
-  /** What the operator asks at open: the earlier states, and whether inputs wait in keyed state. */
-  static final List<String> ASKED_AT_OPEN =
-      java.util.stream.Stream.concat(EARLIER_STATES.stream(), java.util.stream.Stream.of(PENDING)).toList();
+  /** What the operator asks at open: the earlier states, and whether keyed inputs wait. */
+  static final List<String> ASKED_AT_OPEN = java.util.stream.Stream.concat(
+      EARLIER_STATES.stream(), java.util.stream.Stream.of(PENDING)).toList();
   static final String CONTACT = "contact.started";
   public static final String ERASE = "customer.erase";
   static final String APPROVAL_GRANTED = "approval.granted";

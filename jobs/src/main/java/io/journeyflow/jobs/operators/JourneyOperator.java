@@ -64,7 +64,8 @@ public final class JourneyOperator
   /** Releases the records waiting on the heap up to the watermark, then advances the timers. */
   @Override
   public void processWatermark(Watermark mark) throws Exception {
-    ((JourneyFunction) userFunction).inputBuffer().release(mark.getTimestamp(), this, this::advanceTimers);
+    ((JourneyFunction) userFunction).inputBuffer()
+        .release(mark.getTimestamp(), this, this::advanceTimers);
     super.processWatermark(mark);
   }
 

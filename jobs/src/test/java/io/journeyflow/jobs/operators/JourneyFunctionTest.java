@@ -501,7 +501,8 @@ class JourneyFunctionTest {
       h.setStateBackend(new EmbeddedRocksDBStateBackend());
       h.open();
       openIssue(h, event("e1", "issue.opened", "c1", 10, "case-1")); // the match: over the limit
-      assertThat(pendingInKeyedState(h)).singleElement().satisfies(i -> assertThat(i.isRight()).isTrue());
+      assertThat(pendingInKeyedState(h)).singleElement()
+          .satisfies(i -> assertThat(i.isRight()).isTrue());
       snapshot = h.snapshot(1L, 1L);
     }
     try (var h = new JourneyHarness(function(RULES, 20).withHeapBuffer(1), KEYS)) {
