@@ -109,11 +109,8 @@ public final class RuleEvaluationStage {
     }
     Set<String> types = new HashSet<>();
     rule.steps().forEach(step -> types.addAll(step.eventTypes()));
-    // Filtered as a plain stream (the same partitions): on the keyed stream the filter would
-    // get a keyed state backend of its own, an empty RocksDB instance that every checkpoint's
-    // synchronous part still snapshots.
     DataStream<CustomerEvent> routed =
-        new DataStream<>(events.getExecutionEnvironment(), events.getTransformation())
+        events
             .filter(new RuleEventTypes(types))
             .uid(Uids.route(rule.id(), rule.version()))
             .name("route to " + rule.id());
