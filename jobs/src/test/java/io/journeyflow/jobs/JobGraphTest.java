@@ -3,12 +3,10 @@ package io.journeyflow.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.journeyflow.jobs.config.JobOptions;
-import io.journeyflow.jobs.io.KafkaJobIO;
-import io.journeyflow.patterns.RuleLoader;
+import io.journeyflow.jobs.testing.ProductionGraph;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.apache.flink.streaming.api.operators.SimpleOperatorFactory;
 import org.apache.flink.streaming.api.operators.StreamMap;
@@ -29,13 +27,10 @@ class JobGraphTest {
   @ValueSource(booleans = {false, true})
   void statelessMapsReadNoKeyedStream(boolean fastPath) throws Exception {
     Configuration conf = new Configuration();
-    conf.set(JobOptions.BOOTSTRAP_SERVERS, "127.0.0.1:1"); // building the graph connects nowhere
     conf.set(JobOptions.FAST_RULES, fastPath);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    new JourneyflowJob(conf, RuleLoader.loadFromClasspath(), new KafkaJobIO(conf)).build(env);
     List<String> keyed = new ArrayList<>();
     List<String> statelessKeyed = new ArrayList<>();
-    for (StreamNode node : env.getStreamGraph().getStreamNodes()) {
+    for (StreamNode node : ProductionGraph.nodes(conf)) {
       if (node.getStateKeySerializer() == null) {
         continue;
       }

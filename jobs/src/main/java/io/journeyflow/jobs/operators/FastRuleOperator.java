@@ -3,17 +3,16 @@ package io.journeyflow.jobs.operators;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.internal.RuleMatch;
 import java.util.List;
-import java.util.Set;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 
 /**
- * Runs {@link FastRuleFunction}: checkpoints and restores its heap buffer of events, and tells
- * it at open whether the restored state still holds the index map of savepoints before
- * 2026-12-02 evening or events in the keyed buffer, so that a job restored from its own
- * checkpoint (every failover) does not look for them per customer.
+ * Runs {@link FastRuleFunction}: checkpoints, restores and releases its heap buffer of events,
+ * and tells it at open whether the restored state still holds the index map of savepoints
+ * before 2026-12-02 evening, so that a job restored from its own checkpoint (every failover)
+ * does not look for it per customer.
  */
 public final class FastRuleOperator extends KeyedProcessOperator<String, CustomerEvent, RuleMatch> {
 
@@ -28,8 +27,8 @@ public final class FastRuleOperator extends KeyedProcessOperator<String, Custome
   @Override
   public void initializeState(StateInitializationContext context) throws Exception {
     super.initializeState(context);
-    ((FastRuleFunction) userFunction).eventBuffer().initialize(
-        this, context, BUFFERED_EVENTS, new UnchangedAvroTypeInfo<>(CustomerEvent.class));
+    ((FastRuleFunction) userFunction).eventBuffer().initialize(this, context, BUFFERED_EVENTS,
+        new UnchangedAvroTypeInfo<>(CustomerEvent.class), FastRuleFunction.BUFFER);
   }
 
   @Override
@@ -42,21 +41,14 @@ public final class FastRuleOperator extends KeyedProcessOperator<String, Custome
   @Override
   public void processWatermark(Watermark mark) throws Exception {
     ((FastRuleFunction) userFunction).eventBuffer()
-        .release(mark.getTimestamp(), this, this::advanceTimers);
+        .release(mark.getTimestamp(), this, getTimeServiceManager().orElseThrow());
     super.processWatermark(mark);
-  }
-
-  private void advanceTimers(long time) throws Exception {
-    getTimeServiceManager().orElseThrow().advanceWatermark(new Watermark(time));
   }
 
   @Override
   public void open() throws Exception {
-    FastRuleFunction function = (FastRuleFunction) userFunction;
-    Set<String> held = EarlierStates.held(getKeyedStateBackend(),
-        List.of(FastRuleFunction.INDEX, FastRuleFunction.BUFFER));
-    function.earlierIndexHeld(held.contains(FastRuleFunction.INDEX));
-    function.eventBuffer().keyedHolds(held.contains(FastRuleFunction.BUFFER));
+    ((FastRuleFunction) userFunction).earlierIndexHeld(!EarlierStates.held(
+        getKeyedStateBackend(), List.of(FastRuleFunction.INDEX)).isEmpty());
     super.open();
   }
 }

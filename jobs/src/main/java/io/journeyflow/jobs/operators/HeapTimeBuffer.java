@@ -20,9 +20,11 @@ import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimeServiceManager;
 import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.streaming.api.operators.TimerHeapInternalTimer;
 import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.watermark.Watermark;
 
 /**
  * A keyed operator's records held by customer and event time until the watermark passes their
@@ -44,20 +46,17 @@ final class HeapTimeBuffer<T> {
   /** Records per subtask on the heap unless configured (journeyflow.buffer.heap-records). */
   static final int DEFAULT_LIMIT = 20_000;
 
-  /** Fires the operator's event-time timers up to a time (as a watermark at that time would). */
-  @FunctionalInterface
-  interface Timers {
-    void advanceTo(long time) throws Exception;
-  }
-
   /** Records by time, then by customer. */
   private final TreeMap<Long, Map<String, List<T>>> held = new TreeMap<>();
   private final int limit;
   private int records;
   /** The time the operator's timers have been advanced to. */
   private long timersAt = Long.MIN_VALUE;
-  /** Whether the keyed-state buffer may hold records (spilled, or restored with some). */
-  private boolean keyedMayHold;
+  /**
+   * Whether the keyed-state buffer may hold records: spilled ones, restored ones, or (until an
+   * operator initializes this buffer) any.
+   */
+  private boolean keyedMayHold = true;
   private ListState<Tuple3<String, Long, List<T>>> checkpointed;
 
   HeapTimeBuffer(int limit) {
@@ -69,15 +68,18 @@ final class HeapTimeBuffer<T> {
 
   /**
    * Registers the union operator state {@code name} of {@code operator} and, after a restore,
-   * takes the records of the operator's key groups.
+   * takes the records of the operator's key groups, and asks once whether the keyed-state buffer
+   * {@code keyedBuffer} holds records (of an earlier version, or spilled): only then is it read.
    */
   void initialize(AbstractStreamOperator<?> operator, StateInitializationContext context,
-      String name, TypeInformation<T> type) throws Exception {
+      String name, TypeInformation<T> type, String keyedBuffer) throws Exception {
     checkpointed = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>(
         name, new TupleTypeInfo<>(Types.STRING, Types.LONG, new ListTypeInfo<>(type))));
     held.clear();
     records = 0;
     timersAt = Long.MIN_VALUE; // a restored timer service starts there too
+    keyedMayHold = context.isRestored() && !EarlierStates.held(
+        operator.getKeyedStateBackend(), List.of(keyedBuffer)).isEmpty();
     if (!context.isRestored()) {
       return;
     }
@@ -93,11 +95,6 @@ final class HeapTimeBuffer<T> {
         records += entry.f2.size();
       }
     }
-  }
-
-  /** Whether the keyed-state buffer holds records of an earlier run (asked once, at open). */
-  void keyedHolds(boolean holds) {
-    keyedMayHold |= holds;
   }
 
   /** Writes the held records to the operator state of the checkpoint being taken. */
@@ -137,7 +134,7 @@ final class HeapTimeBuffer<T> {
         records -= taken.size();
       }
     }
-    if (keyedMayHold || checkpointed == null) {
+    if (keyedMayHold) {
       List<T> spilled = keyed.get(at);
       if (spilled != null) {
         keyed.remove(at);
@@ -152,18 +149,19 @@ final class HeapTimeBuffer<T> {
 
   /**
    * At watermark {@code watermark}: for each time up to it with records, in order, fires the
-   * operator's timers before that time, then each customer's timer at that time (the operator's
-   * function takes the records there). The operator then advances its timers to the watermark.
+   * operator's timers before that time ({@code timers}), then each customer's timer at that time
+   * (the operator's function takes the records there). The operator then advances its timers to
+   * the watermark.
    */
   <O extends KeyContext & Triggerable<String, VoidNamespace>> void release(long watermark,
-      O operator, Timers timers) throws Exception {
+      O operator, InternalTimeServiceManager<?> timers) throws Exception {
     for (Map.Entry<Long, Map<String, List<T>>> first = held.firstEntry();
         first != null && first.getKey() <= watermark; first = held.firstEntry()) {
       long time = first.getKey();
       if (time - 1 > timersAt) {
         timersAt = time - 1;
-        timers.advanceTo(timersAt);
-        continue; // those timers may have added records at an earlier time
+        // Records those timers add are due after timersAt: at this time or later.
+        timers.advanceWatermark(new Watermark(timersAt));
       }
       Map<String, List<T>> atTime = first.getValue();
       for (String key : new ArrayList<>(atTime.keySet())) {

@@ -134,9 +134,6 @@ public final class JourneyFunction
   static final List<String> EARLIER_STATES = java.util.stream.Stream.of(
       List.of(OPEN_JOURNEYS, PENDING_EVENTS, PENDING_MATCHES), DecisionStore.EARLIER_CONTEXT,
       DecisionStore.EARLIER_DECISION).flatMap(List::stream).toList();
-  /** What the operator asks at open: the earlier states, and whether keyed inputs wait. */
-  static final List<String> ASKED_AT_OPEN = java.util.stream.Stream.concat(
-      EARLIER_STATES.stream(), java.util.stream.Stream.of(PENDING)).toList();
   static final String CONTACT = "contact.started";
   public static final String ERASE = "customer.erase";
   static final String APPROVAL_GRANTED = "approval.granted";
@@ -325,9 +322,8 @@ public final class JourneyFunction
     tombstone.enableTimeToLive(ttl(settings.tombstoneTtl()));
     erasedAt = getRuntimeContext().getState(tombstone);
     Set<String> held = !restored ? Set.of()
-        : earlierHeld != null ? earlierHeld : Set.copyOf(ASKED_AT_OPEN);
-    inputBuffer().keyedHolds(held.contains(PENDING));
-    JobMetrics.group(getRuntimeContext()).gauge(JobMetrics.HEAP_BUFFERED, inputs::size);
+        : earlierHeld != null ? earlierHeld : Set.copyOf(EARLIER_STATES);
+    JobMetrics.group(getRuntimeContext()).gauge(JobMetrics.HEAP_BUFFERED, inputBuffer()::size);
     if (held.contains(PENDING_EVENTS) || held.contains(PENDING_MATCHES)) {
       pendingEvents = getRuntimeContext().getMapState(
           new MapStateDescriptor<>(PENDING_EVENTS, Types.LONG, new ListTypeInfo<>(eventType)));

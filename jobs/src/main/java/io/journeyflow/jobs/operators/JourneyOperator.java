@@ -52,7 +52,8 @@ public final class JourneyOperator
   public void initializeState(StateInitializationContext context) throws Exception {
     super.initializeState(context);
     ((JourneyFunction) userFunction).inputBuffer()
-        .initialize(this, context, BUFFERED_INPUTS, JourneyFunction.inputType());
+        .initialize(this, context, BUFFERED_INPUTS, JourneyFunction.inputType(),
+            JourneyFunction.PENDING);
   }
 
   @Override
@@ -65,18 +66,14 @@ public final class JourneyOperator
   @Override
   public void processWatermark(Watermark mark) throws Exception {
     ((JourneyFunction) userFunction).inputBuffer()
-        .release(mark.getTimestamp(), this, this::advanceTimers);
+        .release(mark.getTimestamp(), this, getTimeServiceManager().orElseThrow());
     super.processWatermark(mark);
-  }
-
-  private void advanceTimers(long time) throws Exception {
-    getTimeServiceManager().orElseThrow().advanceWatermark(new Watermark(time));
   }
 
   @Override
   public void open() throws Exception {
     ((JourneyFunction) userFunction).earlierStatesHeld(
-        EarlierStates.held(getKeyedStateBackend(), JourneyFunction.ASKED_AT_OPEN));
+        EarlierStates.held(getKeyedStateBackend(), JourneyFunction.EARLIER_STATES));
     if (handOvers != null) {
       LocalLoop.requireOneSubtask(
           getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(), "journeys");

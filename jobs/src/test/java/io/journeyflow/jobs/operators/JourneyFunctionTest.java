@@ -29,6 +29,8 @@ import java.util.List;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.State;
+import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
@@ -38,6 +40,7 @@ import org.apache.flink.api.java.typeutils.EitherTypeInfo;
 import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
@@ -301,18 +304,14 @@ class JourneyFunctionTest {
       h.open();
       // As a savepoint of an earlier version holds it: one map entry per rule.
       var backend = h.getOperator().getKeyedStateBackend();
-      backend.setCurrentKey("c1");
-      backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-          legacyState).put("promo", promo);
+      c1State(backend, legacyState).put("promo", promo);
       older = h.snapshot(1L, 1L);
     }
     try (var h = harness(rules, 20, new EmbeddedRocksDBStateBackend())) {
       h.initializeState(older);
       h.open();
       var backend = h.getOperator().getKeyedStateBackend();
-      backend.setCurrentKey("c1");
-      MapState<String, OpenJourney> legacy = backend.getPartitionedState(
-          VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, legacyState);
+      MapState<String, OpenJourney> legacy = c1State(backend, legacyState);
 
       openIssue(h, event("e1", "issue.opened", "c1", 10, "case-1"));
       h.processBothWatermarks(new Watermark(millis(10)));
@@ -321,10 +320,8 @@ class JourneyFunctionTest {
           .containsExactly(promo);
       backend.setCurrentKey("c1");
       assertThat(legacy.isEmpty()).isTrue();
-      ValueState<List<OpenJourney>> moved = backend.getPartitionedState(
-          VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-          new ValueStateDescriptor<>(JourneyFunction.JOURNEYS,
-              new ListSerializer<>(OpenJourneySerializer.INSTANCE)));
+      ValueState<List<OpenJourney>> moved = c1State(backend, new ValueStateDescriptor<>(
+          JourneyFunction.JOURNEYS, new ListSerializer<>(OpenJourneySerializer.INSTANCE)));
       assertThat(moved.value()).containsExactly(promo);
     }
   }
@@ -337,10 +334,8 @@ class JourneyFunctionTest {
     try (var h = earlierVersion()) {
       // As a savepoint of 2026-12-02 (before the compact form) holds it: Avro records.
       var backend = h.getOperator().getKeyedStateBackend();
-      backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-          new ValueStateDescriptor<>(JourneyFunction.JOURNEYS,
-              new ListTypeInfo<>(new AvroTypeInfo<>(OpenJourney.class))))
-          .update(List.of(promo));
+      c1State(backend, new ValueStateDescriptor<>(JourneyFunction.JOURNEYS,
+          new ListTypeInfo<>(new AvroTypeInfo<>(OpenJourney.class)))).update(List.of(promo));
       older = h.snapshot(1L, 1L);
     }
     try (var h = harness(rules, 20, new EmbeddedRocksDBStateBackend())) {
@@ -352,11 +347,8 @@ class JourneyFunctionTest {
       assertThat(h.extractOutputValues().get(0).getContext().getOpenJourneys())
           .containsExactly(promo);
       var backend = h.getOperator().getKeyedStateBackend();
-      backend.setCurrentKey("c1");
-      ValueState<List<OpenJourney>> migrated = backend.getPartitionedState(
-          VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-          new ValueStateDescriptor<>(JourneyFunction.JOURNEYS,
-              new ListSerializer<>(OpenJourneySerializer.INSTANCE)));
+      ValueState<List<OpenJourney>> migrated = c1State(backend, new ValueStateDescriptor<>(
+          JourneyFunction.JOURNEYS, new ListSerializer<>(OpenJourneySerializer.INSTANCE)));
       assertThat(migrated.value()).containsExactly(promo);
     }
   }
@@ -374,10 +366,8 @@ class JourneyFunctionTest {
       // As a savepoint before 2026-12-02 holds it: one state per kind, no timer checks (the
       // timers ask the suppressions while earlier states hold data).
       var backend = h.getOperator().getKeyedStateBackend();
-      backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-          openState).put("marketing", marketing);
-      backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-          contactsState).update(List.of(millis(5)));
+      c1State(backend, openState).put("marketing", marketing);
+      c1State(backend, contactsState).update(List.of(millis(5)));
       userTimerAt(h, millis(70)); // the suppression's end, as the earlier version asked
       older = h.snapshot(1L, 1L);
     }
@@ -394,10 +384,8 @@ class JourneyFunctionTest {
       assertThat(moved.getOpenSuppressions()).isEmpty();
       assertThat(moved.getContactTimes()).containsExactly(millis(5));
       var backend = h.getOperator().getKeyedStateBackend();
-      assertThat(backend.getPartitionedState(VoidNamespace.INSTANCE,
-          VoidNamespaceSerializer.INSTANCE, openState).isEmpty()).isTrue();
-      assertThat(backend.getPartitionedState(VoidNamespace.INSTANCE,
-          VoidNamespaceSerializer.INSTANCE, contactsState).get()).isNullOrEmpty();
+      assertThat(c1State(backend, openState).isEmpty()).isTrue();
+      assertThat(c1State(backend, contactsState).get()).isNullOrEmpty();
     }
   }
 
@@ -439,10 +427,8 @@ class JourneyFunctionTest {
     try (var h = earlierVersion()) {
       // As a savepoint before 2026-12-07 holds them: two buffers, one timer at their time.
       var backend = h.getOperator().getKeyedStateBackend();
-      backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-          eventsState).put(millis(10), List.of(opened));
-      backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-          matchesState).put(millis(10), List.of(match(opened)));
+      c1State(backend, eventsState).put(millis(10), List.of(opened));
+      c1State(backend, matchesState).put(millis(10), List.of(match(opened)));
       userTimerAt(h, millis(10));
       older = h.snapshot(1L, 1L);
     }
@@ -453,11 +439,8 @@ class JourneyFunctionTest {
 
       assertIssueE1Decided(h);
       var backend = h.getOperator().getKeyedStateBackend();
-      backend.setCurrentKey("c1");
-      assertThat(backend.getPartitionedState(VoidNamespace.INSTANCE,
-          VoidNamespaceSerializer.INSTANCE, eventsState).isEmpty()).isTrue();
-      assertThat(backend.getPartitionedState(VoidNamespace.INSTANCE,
-          VoidNamespaceSerializer.INSTANCE, matchesState).isEmpty()).isTrue();
+      assertThat(c1State(backend, eventsState).isEmpty()).isTrue();
+      assertThat(c1State(backend, matchesState).isEmpty()).isTrue();
     }
   }
 
@@ -559,11 +542,18 @@ class JourneyFunctionTest {
   private static List<Either<CustomerEvent, RuleMatch>> pendingInKeyedState(JourneyHarness h)
       throws Exception {
     var backend = h.getOperator().getKeyedStateBackend();
-    backend.setCurrentKey("c1");
-    return backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-        new MapStateDescriptor<>(JourneyFunction.PENDING, Types.LONG,
+    return c1State(backend, new MapStateDescriptor<>(JourneyFunction.PENDING, Types.LONG,
             new ListTypeInfo<>(new EitherTypeInfo<>(new AvroTypeInfo<>(CustomerEvent.class),
                 new AvroTypeInfo<>(RuleMatch.class))))).get(millis(10));
+  }
+
+  /** {@code descriptor}'s state of customer c1, made the backend's current key. */
+  @SuppressWarnings("unchecked")
+  private static <S extends State> S c1State(KeyedStateBackend<?> backend,
+      StateDescriptor<S, ?> descriptor) throws Exception {
+    ((KeyedStateBackend<Object>) backend).setCurrentKey("c1");
+    return backend.getPartitionedState(
+        VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, descriptor);
   }
 
   /** Registers an event-time timer of the current key in the operator's user timers. */
@@ -619,18 +609,14 @@ class JourneyFunctionTest {
     openIssue(h, event("e1", "issue.opened", "c1", 10, "case-1"));
     h.processBothWatermarks(new Watermark(millis(10)));
     var backend = h.getOperator().getKeyedStateBackend();
-    backend.setCurrentKey("c1");
-    return backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-        new ValueStateDescriptor<>(JourneyFunction.TIMER_CHECKS,
+    return c1State(backend, new ValueStateDescriptor<>(JourneyFunction.TIMER_CHECKS,
             PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
   }
 
   /** The decision state of c1 (made the current key). */
   private static ValueState<DecisionState> decisionState(JourneyHarness h) throws Exception {
     var backend = h.getOperator().getKeyedStateBackend();
-    backend.setCurrentKey("c1");
-    return backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-        new ValueStateDescriptor<>(JourneyFunction.DECISION_STATE,
+    return c1State(backend, new ValueStateDescriptor<>(JourneyFunction.DECISION_STATE,
             new AvroTypeInfo<>(DecisionState.class)));
   }
 

@@ -2,11 +2,9 @@ package io.journeyflow.jobs.operators;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.journeyflow.jobs.JourneyflowJob;
 import io.journeyflow.jobs.Uids;
 import io.journeyflow.jobs.config.JobOptions;
-import io.journeyflow.jobs.io.KafkaJobIO;
-import io.journeyflow.patterns.RuleLoader;
+import io.journeyflow.jobs.testing.ProductionGraph;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
 
@@ -57,12 +54,9 @@ class SavepointContractTest {
   }
 
   private static void assertUids(Configuration conf, String file) throws Exception {
-    conf.set(JobOptions.BOOTSTRAP_SERVERS, "127.0.0.1:1"); // building the graph connects nowhere
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    new JourneyflowJob(conf, RuleLoader.loadFromClasspath(), new KafkaJobIO(conf)).build(env);
     TreeSet<String> uids = new TreeSet<>();
     List<String> withoutUid = new ArrayList<>();
-    for (StreamNode node : env.getStreamGraph().getStreamNodes()) {
+    for (StreamNode node : ProductionGraph.nodes(conf)) {
       if (node.getTransformationUID() == null) {
         withoutUid.add(node.getOperatorName());
       } else {
