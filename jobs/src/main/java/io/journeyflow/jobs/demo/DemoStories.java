@@ -4,6 +4,7 @@ import io.journeyflow.schema.CustomerEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +28,19 @@ public final class DemoStories {
 
   private DemoStories() {}
 
-  /** Story events in the order they are produced (event time decides, not this order). */
+  /**
+   * Story events in event-time order, the order they are produced in: a partition may run only
+   * the out-of-orderness bound behind its newest event, so events told story by story (Ann's
+   * afternoon before Fay's morning) would be late whenever a watermark was emitted between them.
+   */
   static List<CustomerEvent> events() {
+    List<CustomerEvent> events = stories();
+    events.sort(Comparator.comparing(CustomerEvent::getOccurredAt));
+    return events;
+  }
+
+  /** The story events, story by story. */
+  private static List<CustomerEvent> stories() {
     List<CustomerEvent> events = new ArrayList<>();
     // Ann: payment fails, billing posts an adjustment, she opens a chat, billing resolves it.
     events.add(event("ann-1", "payment.failed", "billing", null, 0, "c-1001", "inv-7",

@@ -109,8 +109,11 @@ public final class RuleEvaluationStage {
     }
     Set<String> types = new HashSet<>();
     rule.steps().forEach(step -> types.addAll(step.eventTypes()));
+    // Filtered as a plain stream (the same partitions): on the keyed stream the filter would
+    // get a keyed state backend of its own, an empty RocksDB instance that every checkpoint's
+    // synchronous part still snapshots.
     DataStream<CustomerEvent> routed =
-        events
+        new DataStream<>(events.getExecutionEnvironment(), events.getTransformation())
             .filter(new RuleEventTypes(types))
             .uid(Uids.route(rule.id(), rule.version()))
             .name("route to " + rule.id());
