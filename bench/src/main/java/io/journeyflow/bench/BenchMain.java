@@ -99,8 +99,11 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--write-events", description = "Also write the first data set as JSON lines")
   Path eventsFile;
 
-  @Option(names = "--no-warmup", description = "Skip the discarded JIT warm-up run")
+  @Option(names = "--no-warmup", description = "Skip the discarded JIT warm-up runs")
   boolean noWarmup;
+
+  @Option(names = "--warmup", description = "Longest warm-up (ISO-8601; quick PT1M, full PT3M)")
+  Duration warmup;
 
   @Option(names = "--out", defaultValue = "${env:JF_BENCH_OUT:-bench/results}",
       description = "Results directory (default: bench/results of the checkout)")
@@ -115,18 +118,21 @@ public final class BenchMain implements Callable<Integer> {
     return switch (name) {
       case "quick" -> new BenchSettings("quick", List.of(10_000), List.of(1, 5, 20), List.of(5),
           100_000, Duration.ofSeconds(12), 5, Duration.ofSeconds(12), Duration.ofSeconds(3),
-          Duration.ofSeconds(5), Duration.ofSeconds(2), 2, "512m", true, 42, 1.0, 0.02, null,
+          Duration.ofSeconds(5), Duration.ofSeconds(2), 2, "512m", Duration.ofMinutes(1), 42, 1.0,
+          0.02, null,
           out, null, List.of(), List.of(), Duration.ofMillis(200),
           Duration.ofMillis(100), 0, Map.of());
       case "full" -> new BenchSettings("full", List.of(10_000, 100_000, 1_000_000),
           List.of(1, 5, 20, 50), List.of(1, 5, 20), 3_000_000, Duration.ofMinutes(5), 20,
           Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(10),
-          Duration.ofSeconds(2), 2, "1g", true, 42, 1.0, 0.02, null, out, null, List.of(),
+          Duration.ofSeconds(2), 2, "1g", Duration.ofMinutes(3), 42, 1.0, 0.02, null, out, null,
+          List.of(),
           List.of(), Duration.ofMillis(200),
           Duration.ofMillis(100), 0, Map.of());
       case "smoke" -> new BenchSettings("smoke", List.of(2_000), List.of(1), List.of(1), 3_000,
           Duration.ofSeconds(20), 1, Duration.ofMillis(1500), Duration.ofMillis(500),
-          Duration.ofMillis(500), Duration.ofMillis(500), 1, "128m", false, 42, 1.0, 0.05, null,
+          Duration.ofMillis(500), Duration.ofMillis(500), 1, "128m", Duration.ZERO, 42, 1.0, 0.05,
+          null,
           out, null, List.of(), List.of(), Duration.ofMillis(200),
           Duration.ofMillis(100), 0, Map.of());
       default -> throw new CommandLine.ParameterException(
@@ -152,7 +158,7 @@ public final class BenchMain implements Callable<Integer> {
         outOfOrderness != null ? outOfOrderness : p.outOfOrderness(),
         parallelism != null ? parallelism : p.parallelism(),
         managedMemory != null ? managedMemory : p.managedMemory(),
-        p.warmup() && !noWarmup,
+        noWarmup ? Duration.ZERO : warmup != null ? warmup : p.warmup(),
         seed,
         zipf,
         storyShare,

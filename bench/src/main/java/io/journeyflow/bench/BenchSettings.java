@@ -21,7 +21,8 @@ import java.util.List;
  * @param outOfOrderness the job's watermark bound (decisions wait for the watermark)
  * @param parallelism job parallelism (= task slots of the local cluster)
  * @param managedMemory RocksDB's share of the task manager (Flink managed memory)
- * @param warmup run a short discarded job first so the JIT does not bias the first run
+ * @param warmup how long discarded runs may go on before the measured ones, so that the JIT
+ *     has compiled the job's hot code (zero: no warm-up)
  * @param seed the generator's seed
  * @param zipfExponent skew of customer activity
  * @param storyShare fraction of events that begin a story completing a rule
@@ -56,7 +57,7 @@ public record BenchSettings(
     Duration outOfOrderness,
     int parallelism,
     String managedMemory,
-    boolean warmup,
+    Duration warmup,
     long seed,
     double zipfExponent,
     double storyShare,

@@ -27,7 +27,7 @@ public final class Report {
   public static final List<String> THROUGHPUT_FIELDS = List.of(
       "name", "layout", "rules", "customers", "eventsConsumed", "completed", "measuredSeconds",
       "wallSeconds", "eventsPerSecond", "overallEventsPerSecond", "ratioToBaseline",
-      "cpuCoresUsed", "cpuMicrosPerEvent",
+      "cpuCoresUsed", "cpuMicrosPerEvent", "jitCoresUsed",
       "checkpoints", "checkpointAvgMillis", "checkpointMaxMillis", "checkpointFullBytes",
       "checkpointIncrementalBytes", "stateBytesPerCustomer");
 
@@ -82,6 +82,7 @@ public final class Report {
     for (String field : THROUGHPUT_FIELDS) {
       ordered.put(field, "ratioToBaseline".equals(field) ? ratio : run.get(field));
     }
+    run.forEach(ordered::putIfAbsent); // what a run measures beyond them (decisions, overTime)
     throughput.add(ordered);
     if ("baseline".equals(run.get("layout"))) {
       // Every baseline run against the median of the runs so far: the median shows 1.0.
@@ -235,14 +236,16 @@ public final class Report {
         settings.profile(), started, Runtime.getRuntime().availableProcessors(), loadAtStart,
         loadAtEnd, settings.parallelism(), settings.checkpointInterval().toMillis()));
     md.append("| run | rules | customers | events | events/s | x baseline | CPU us/event |"
-        + " state B/customer | checkpoints | ckpt avg/max ms | last ckpt full / incr. |\n");
-    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        + " JIT cores | state B/customer | checkpoints | ckpt avg/max ms"
+        + " | last ckpt full / incr. |\n");
+    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Map<String, Object> r : throughput) {
       md.append(String.format(Locale.ROOT,
-          "| %s%s | %s | %s | %s | %s | %s | %s | %s | %s | %s/%s | %s / %s |%n",
+          "| %s%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s/%s | %s / %s |%n",
           r.get("layout"), Boolean.TRUE.equals(r.get("completed")) ? "" : " (time limit)",
           r.get("rules"), num(r.get("customers")), num(r.get("eventsConsumed")),
           num(r.get("eventsPerSecond")), r.get("ratioToBaseline"), r.get("cpuMicrosPerEvent"),
+          r.get("jitCoresUsed"),
           num(r.get("stateBytesPerCustomer")), r.get("checkpoints"),
           dash(r.get("checkpointAvgMillis")), dash(r.get("checkpointMaxMillis")),
           bytes(r.get("checkpointFullBytes")), bytes(r.get("checkpointIncrementalBytes"))));

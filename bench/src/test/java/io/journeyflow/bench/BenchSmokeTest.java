@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class BenchSmokeTest {
     BenchSettings settings = new BenchSettings(p.profile(), p.customers(), p.rules(),
         p.naiveRules(), p.events(), p.maxRunTime(), p.latencyRules(), p.latencyTime(),
         p.latencyWarmup(), p.checkpointInterval(), p.outOfOrderness(), p.parallelism(),
-        p.managedMemory(), false, p.seed(), p.zipfExponent(), p.storyShare(), null,
+        p.managedMemory(), Duration.ZERO, p.seed(), p.zipfExponent(), p.storyShare(), null,
         p.outDir(), events, p.fastRules(), p.identityRules(), p.watermarkInterval(),
         p.bufferTimeout(), p.latencyRate(), p.extraConfig());
 
@@ -56,6 +57,12 @@ class BenchSmokeTest {
       assertThat(run.get("eventsConsumed").asLong()).isPositive();
       assertThat(run.get("eventsPerSecond").asLong()).isPositive();
       assertThat(run.get("ratioToBaseline").isNumber()).isTrue();
+      assertThat(run.has("decisionsPer100Events")).isTrue();
+      assertThat(run.get("overTime")).hasSize(Harness.RUN_PARTS);
+      for (JsonNode part : run.get("overTime")) {
+        assertThat(part.fieldNames()).toIterable().containsExactly(
+            "fromSecond", "eventsPerSecond", "cpuCoresUsed", "jitCoresUsed");
+      }
     }
     assertThat(layouts).containsExactly("baseline", "full", "naive");
 
