@@ -1,7 +1,6 @@
 package io.journeyflow.jobs;
 
-import io.journeyflow.jobs.analytics.JourneyFacts;
-import io.journeyflow.jobs.analytics.JourneyMetricsAggregate;
+import io.journeyflow.jobs.analytics.FactCounts;
 import io.journeyflow.jobs.analytics.JourneyMetricsWindow;
 import io.journeyflow.jobs.config.JobOptions;
 import io.journeyflow.jobs.decisions.DecisionEngine;
@@ -43,6 +42,7 @@ import io.journeyflow.schema.internal.RuleMatch;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -71,6 +71,9 @@ public final class JourneyflowJob {
       new OutputTag<>("decisions", new UnchangedAvroTypeInfo<>(Decision.class));
   static final OutputTag<JourneyFact> FACTS =
       new OutputTag<>("journey-facts", new AvroTypeInfo<>(JourneyFact.class));
+  /** The facts counted per rule and window by the decision operator, for the analytics. */
+  static final OutputTag<Tuple2<String, MetricsAccumulator>> FACT_COUNTS =
+      new OutputTag<>("journey-fact-counts", FactCounts.type());
   static final OutputTag<ErasureConfirmation> ERASURES =
       new OutputTag<>("erasures", new AvroTypeInfo<>(ErasureConfirmation.class));
   static final OutputTag<IdentityMessage> IDENTITY_MESSAGES =
@@ -196,7 +199,8 @@ public final class JourneyflowJob {
                         JourneySettings.from(config))
                         .withTransfers(resolve ? IDENTITY_MESSAGES : null)
                         .withHeapBuffer(config.get(JobOptions.HEAP_BUFFER_RECORDS)),
-                    resolve && !io.hasIdentityLoop() ? IDENTITY_MESSAGES : null))
+                    resolve && !io.hasIdentityLoop() ? IDENTITY_MESSAGES : null)
+                    .countingFacts(FACTS, FACT_COUNTS, config.get(JobOptions.ANALYTICS_WINDOW)))
             .uid(Uids.JOURNEY);
     if (resolve && io.hasIdentityLoop()) {
       // Absorbed customers hand their journey state to the survivor through the same loop.
@@ -205,11 +209,11 @@ public final class JourneyflowJob {
 
     DataStream<JourneyMetrics> metrics =
         actions
-            .getSideOutput(FACTS)
-            .keyBy(new JourneyFacts.ByRule(), Types.STRING)
+            .getSideOutput(FACT_COUNTS)
+            .keyBy(new FactCounts.ByRule(), Types.STRING)
             .window(TumblingEventTimeWindows.of(config.get(JobOptions.ANALYTICS_WINDOW)))
             .aggregate(
-                new JourneyMetricsAggregate(),
+                new FactCounts.Sum(),
                 new JourneyMetricsWindow(rules),
                 new AvroTypeInfo<>(MetricsAccumulator.class),
                 new AvroTypeInfo<>(MetricsAccumulator.class),

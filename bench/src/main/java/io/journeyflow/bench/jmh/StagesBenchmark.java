@@ -2,6 +2,8 @@ package io.journeyflow.bench.jmh;
 
 import io.journeyflow.bench.EventGenerator;
 import io.journeyflow.bench.RuleTemplates;
+import io.journeyflow.jobs.analytics.FactCounts;
+import io.journeyflow.jobs.config.JobOptions;
 import io.journeyflow.jobs.decisions.DecisionEngine;
 import io.journeyflow.jobs.decisions.PolicyLoader;
 import io.journeyflow.jobs.operators.CustomerKeys;
@@ -158,14 +160,20 @@ public class StagesBenchmark {
 
   @Setup(Level.Invocation)
   public void freshOperator() throws Exception {
+    OutputTag<JourneyFact> facts =
+        new OutputTag<>("facts", new AvroTypeInfo<>(JourneyFact.class));
     JourneyFunction function = new JourneyFunction(ruleSet,
         new DecisionEngine(PolicyLoader.loadDefault()),
         new OutputTag<>("suppressions", new AvroTypeInfo<>(SuppressionSignal.class)),
         new OutputTag<>("decisions", new AvroTypeInfo<>(Decision.class)),
         new OutputTag<>("erasures", new AvroTypeInfo<>(ErasureConfirmation.class)),
-        new OutputTag<>("facts", new AvroTypeInfo<>(JourneyFact.class)),
+        facts,
         JourneySettings.from(new Configuration()));
-    harness = new KeyedTwoInputStreamOperatorTestHarness<>(new JourneyOperator(function),
+    // As in the job: facts leave counted per rule and analytics window.
+    JourneyOperator operator = new JourneyOperator(function).countingFacts(facts,
+        new OutputTag<>("fact-counts", FactCounts.type()),
+        new Configuration().get(JobOptions.ANALYTICS_WINDOW));
+    harness = new KeyedTwoInputStreamOperatorTestHarness<>(operator,
         new JourneyInputs.Customer(new CustomerKeys(List.of(CustomerKeys.CUSTOMER_ID))), null,
         Types.STRING);
     harness.setStateBackend(Backends.of(backend));

@@ -3,8 +3,12 @@ package io.journeyflow.jobs.operators;
 import io.journeyflow.schema.Action;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.internal.IdentityMessage;
+import io.journeyflow.schema.internal.JourneyFact;
+import io.journeyflow.schema.internal.MetricsAccumulator;
 import io.journeyflow.schema.internal.RuleMatch;
+import java.time.Duration;
 import java.util.List;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -34,6 +38,10 @@ public final class JourneyOperator
 
   private final OutputTag<IdentityMessage> handOvers;
   private transient LocalLoop<Action, IdentityMessage> loop;
+  private OutputTag<JourneyFact> facts;
+  private OutputTag<Tuple2<String, MetricsAccumulator>> factCounts;
+  private long factWindowMillis;
+  private transient FactCountingOutput<Action> counting;
 
   public JourneyOperator(JourneyFunction function) {
     this(function, null);
@@ -46,6 +54,19 @@ public final class JourneyOperator
   public JourneyOperator(JourneyFunction function, OutputTag<IdentityMessage> handOvers) {
     super(function, List.of(JourneyFunction.POLICY_STATE));
     this.handOvers = handOvers;
+  }
+
+  /**
+   * The function's journey facts (on {@code facts}) leave counted per rule and analytics window
+   * of {@code window} (on {@code counts}), once per watermark: the analytics window adds up a
+   * few counts instead of every fact.
+   */
+  public JourneyOperator countingFacts(OutputTag<JourneyFact> facts,
+      OutputTag<Tuple2<String, MetricsAccumulator>> counts, Duration window) {
+    this.facts = facts;
+    this.factCounts = counts;
+    this.factWindowMillis = window.toMillis();
+    return this;
   }
 
   @Override
@@ -80,7 +101,27 @@ public final class JourneyOperator
       loop = new LocalLoop<>(output, handOvers);
       output = loop;
     }
+    if (facts != null) {
+      counting = new FactCountingOutput<>(output, facts, factCounts, factWindowMillis);
+      output = counting;
+    }
     super.open();
+  }
+
+  @Override
+  public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+    super.prepareSnapshotPreBarrier(checkpointId);
+    if (counting != null) {
+      counting.flush(); // counts are not in the snapshot: they go out before the barrier
+    }
+  }
+
+  @Override
+  public void finish() throws Exception {
+    if (counting != null) {
+      counting.flush();
+    }
+    super.finish();
   }
 
   @Override

@@ -1,13 +1,8 @@
 package io.journeyflow.jobs.operators;
 
 import java.util.ArrayDeque;
-import org.apache.flink.runtime.event.WatermarkEvent;
 import org.apache.flink.streaming.api.operators.Output;
-import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.runtime.streamrecord.LatencyMarker;
-import org.apache.flink.streaming.runtime.streamrecord.RecordAttributes;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.util.OutputTag;
 
 /**
@@ -16,14 +11,13 @@ import org.apache.flink.util.OutputTag;
  * call into its function and delivers them to their keys at once, which makes a replay
  * deterministic; everything else passes through.
  */
-public final class LocalLoop<OUT, M> implements Output<StreamRecord<OUT>> {
+public final class LocalLoop<OUT, M> extends ForwardingOutput<OUT> {
 
-  private final Output<StreamRecord<OUT>> out;
   private final OutputTag<M> tag;
   private final ArrayDeque<StreamRecord<M>> pending = new ArrayDeque<>();
 
   LocalLoop(Output<StreamRecord<OUT>> out, OutputTag<M> tag) {
-    this.out = out;
+    super(out);
     this.tag = tag;
   }
 
@@ -52,40 +46,5 @@ public final class LocalLoop<OUT, M> implements Output<StreamRecord<OUT>> {
     } else {
       out.collect(outputTag, record);
     }
-  }
-
-  @Override
-  public void collect(StreamRecord<OUT> record) {
-    out.collect(record);
-  }
-
-  @Override
-  public void emitWatermark(Watermark mark) {
-    out.emitWatermark(mark);
-  }
-
-  @Override
-  public void emitWatermarkStatus(WatermarkStatus watermarkStatus) {
-    out.emitWatermarkStatus(watermarkStatus);
-  }
-
-  @Override
-  public void emitLatencyMarker(LatencyMarker latencyMarker) {
-    out.emitLatencyMarker(latencyMarker);
-  }
-
-  @Override
-  public void emitRecordAttributes(RecordAttributes recordAttributes) {
-    out.emitRecordAttributes(recordAttributes);
-  }
-
-  @Override
-  public void emitWatermark(WatermarkEvent watermark) {
-    out.emitWatermark(watermark);
-  }
-
-  @Override
-  public void close() {
-    out.close();
   }
 }

@@ -26,6 +26,7 @@ import io.journeyflow.schema.internal.RuleMatch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -195,6 +196,36 @@ class JourneyFunctionTest {
       assertThat(signals.get(0).getState()).isEqualTo(SuppressionState.SUPPRESS);
       assertThat(signals.get(0).getScopes()).containsExactly("marketing", "sales");
       assertThat(signals.get(0).getUntil()).isEqualTo(at(70));
+    }
+  }
+
+  /** As in the job: the facts of a timer leave as counts per rule and window, at watermarks. */
+  @Test
+  void factsLeaveCountedPerRuleAndWindowBeforeEachWatermark() throws Exception {
+    OutputTag<org.apache.flink.api.java.tuple.Tuple2<String,
+        io.journeyflow.schema.internal.MetricsAccumulator>> counts =
+        new OutputTag<>("counts", io.journeyflow.jobs.analytics.FactCounts.type());
+    JourneyOperator operator = new JourneyOperator(function(RULES, 20))
+        .countingFacts(FACTS, counts, Duration.ofHours(1));
+    try (var h = new JourneyHarness(operator, KEYS)) {
+      h.setStateBackend(new HashMapStateBackend());
+      h.open();
+      openIssue(h, event("e1", "issue.opened", "c1", 10, "case-1"));
+      h.feedEvent(new StreamRecord<>(event("e2", "issue.resolved", "c1", 30), millis(30)));
+      h.processBothWatermarks(new Watermark(millis(30)));
+
+      assertThat(sideOutput(h, FACTS)).as("no fact leaves one by one").isEmpty();
+      var out = sideOutput(h, counts);
+      assertThat(out).extracting(c -> c.f0).containsOnly("issue");
+      Map<String, Long> total = new java.util.TreeMap<>();
+      out.forEach(c -> c.f1.getCounts().forEach((k, v) -> total.merge(k, v, Long::sum)));
+      assertThat(total).containsEntry("entered", 1L).containsEntry("step:raised", 1L)
+          .containsEntry("breakpoints", 1L).containsEntry("decision:SENT", 1L);
+      // Sent before the watermark that passed their facts, at their facts' times.
+      List<Object> order = new ArrayList<>(h.getOutput());
+      assertThat(order.get(order.size() - 1)).isEqualTo(new Watermark(millis(30)));
+      assertThat(h.getSideOutput(counts)).allSatisfy(
+          r -> assertThat(r.getTimestamp()).isBetween(millis(10), millis(30)));
     }
   }
 

@@ -14,11 +14,12 @@ final class JourneyHarness
         String, Either<CustomerEvent, RuleMatch>, String, Action> {
 
   JourneyHarness(JourneyFunction function, CustomerKeys keys) throws Exception {
-    super(
-        new JourneyOperator(function),
-        new JourneyInputs.Customer(keys),
-        null,
-        Types.STRING);
+    this(new JourneyOperator(function), keys);
+  }
+
+  /** The operator as configured by the caller (e.g. counting facts, as in the job). */
+  JourneyHarness(JourneyOperator operator, CustomerKeys keys) throws Exception {
+    super(operator, new JourneyInputs.Customer(keys), null, Types.STRING);
   }
 
   /** Subtask {@code subtask} of {@code parallelism}, for rescaling. */
