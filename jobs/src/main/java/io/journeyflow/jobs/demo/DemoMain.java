@@ -96,6 +96,8 @@ public final class DemoMain implements Callable<Integer> {
       return complete && reported == 0 ? 0 : 1;
     } finally {
       job.cancel().get();
+      // The checkpoints are the demo's own: a run leaves nothing behind in the temp folder.
+      org.apache.flink.util.FileUtils.deleteDirectoryQuietly(checkpoints.toFile());
     }
   }
 
