@@ -102,7 +102,7 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--no-warmup", description = "Skip the discarded JIT warm-up runs")
   boolean noWarmup;
 
-  @Option(names = "--warmup", description = "Longest warm-up (ISO-8601; quick PT1M, full PT3M)")
+  @Option(names = "--warmup", description = "Longest warm-up (ISO-8601; quick PT30S, full PT3M)")
   Duration warmup;
 
   @Option(names = "--out", defaultValue = "${env:JF_BENCH_OUT:-bench/results}",
@@ -118,8 +118,8 @@ public final class BenchMain implements Callable<Integer> {
     return switch (name) {
       case "quick" -> new BenchSettings("quick", List.of(10_000), List.of(1, 5, 20), List.of(5),
           100_000, Duration.ofSeconds(12), 5, Duration.ofSeconds(12), Duration.ofSeconds(3),
-          Duration.ofSeconds(5), Duration.ofSeconds(2), 2, "512m", Duration.ofMinutes(1), 42, 1.0,
-          0.02, null,
+          Duration.ofSeconds(5), Duration.ofSeconds(2), 2, "512m", Duration.ofSeconds(30), 42,
+          1.0, 0.02, null,
           out, null, List.of(), List.of(), Duration.ofMillis(200),
           Duration.ofMillis(100), 0, Map.of());
       case "full" -> new BenchSettings("full", List.of(10_000, 100_000, 1_000_000),
