@@ -22,21 +22,21 @@ class ReportAggregatorTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Rule "a": two windows (the first sent twice: the later row counts); rule "b": no holdout. */
-  static final String METRICS = """
-      {"ruleId":"a","ruleVersion":1,"journey":"j1","windowStart":"2026-11-02T00:00:00Z","windowEnd":"2026-11-03T00:00:00Z","entered":999,"breakpoints":999,"decisions":{},"resolved":0,"abandoned":0,"resolutionCount":0,"resolutionP50Millis":null,"resolutionP90Millis":null,"resolutionP99Millis":null,"actionsFollowedUp":0,"repeatContacts":0,"repeatContactRate":null,"stepsReached":[],"holdout":null}
-      {"ruleId":"a","ruleVersion":1,"journey":"j1","windowStart":"2026-11-02T00:00:00Z","windowEnd":"2026-11-03T00:00:00Z","entered":10,"breakpoints":5,"decisions":{"SENT":5,"BLOCKED":4,"BLOCKED:CAPPED":3},"resolved":1,"abandoned":2,"resolutionCount":1,"resolutionP50Millis":1000,"resolutionP90Millis":2000,"resolutionP99Millis":4000,"actionsFollowedUp":0,"repeatContacts":0,"repeatContactRate":null,"stepsReached":[{"step":"s1","reached":10,"conversion":null},{"step":"s2","reached":5,"conversion":0.5},{"step":"s3","reached":5,"conversion":1.0}],"holdout":{"holdoutPercent":10.0,"treated":40,"treatedWithOutcome":20,"heldOut":50,"heldOutWithOutcome":25,"lift":0.0,"liftLow":-0.2,"liftHigh":0.2,"pValue":1.0}}
+  static final String METRICS = resource("metrics.jsonl");
+  /** Three decode failures (two with their Kafka origin) and one late event. */
+  static final String DEAD_LETTERS = resource("dead-letters.jsonl");
 
-      {"ruleId":"a","ruleVersion":1,"journey":"j1","windowStart":"2026-11-03T00:00:00Z","windowEnd":"2026-11-04T00:00:00Z","entered":30,"breakpoints":15,"decisions":{"HOLDOUT":1,"SENT":7,"DEFERRED":2},"resolved":3,"abandoned":1,"resolutionCount":3,"resolutionP50Millis":3000,"resolutionP90Millis":6000,"resolutionP99Millis":9000,"actionsFollowedUp":10,"repeatContacts":2,"repeatContactRate":0.2,"stepsReached":[{"step":"s1","reached":30,"conversion":null},{"step":"s2","reached":15,"conversion":0.5},{"step":"s3","reached":5,"conversion":0.333}],"holdout":{"holdoutPercent":20.0,"treated":60,"treatedWithOutcome":40,"heldOut":50,"heldOutWithOutcome":15,"lift":0.367,"liftLow":0.2,"liftHigh":0.5,"pValue":0.0001}}
-      {"ruleId":"b","ruleVersion":2,"journey":"j2","windowStart":1793664000000,"windowEnd":1793750400000,"entered":4,"breakpoints":0,"decisions":{"BLOCKED:NO_CONSENT":2,"BLOCKED":1},"resolved":0,"abandoned":4,"resolutionCount":0,"actionsFollowedUp":4,"repeatContacts":1,"stepsReached":[{"step":"x","reached":0}],"holdout":null}
-      {"journey":"not a metrics row"}
-      """;
-
-  static final String DEAD_LETTERS = """
-      {"origin":{"kind":"kafka","topic":"customer-events","partition":0,"offset":17},"stage":"decode","error":"not an AVRO CustomerEvent: bad header at offset 17 of customer-events/0@17"}
-      {"origin":{"kind":"kafka","topic":"customer-events","partition":1,"offset":4711},"stage":"decode","error":"not an AVRO CustomerEvent: bad header at offset 4711 of customer-events/1@4711"}
-      {"stage":"late","error":"event time 2026-11-03T08:00:00Z is not after the watermark 2026-11-03T08:14:31Z: later than the allowed out-of-orderness"}
-      {"stage":"decode","error":"not an AVRO CustomerEvent: bad header at offset 9 of customer-events/0@9"}
-      """;
+  /** A JSON-lines fixture of this test (src/test/resources/report/). */
+  static String resource(String name) {
+    try (var in = ReportAggregatorTest.class.getResourceAsStream("/report/" + name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing test fixture report/" + name);
+      }
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 
   static List<JsonNode> rows(String lines) throws Exception {
     List<JsonNode> rows = new ArrayList<>();
