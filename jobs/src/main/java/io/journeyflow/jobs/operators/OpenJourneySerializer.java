@@ -70,9 +70,9 @@ public final class OpenJourneySerializer extends TypeSerializer<OpenJourney> {
 
   @Override
   public OpenJourney deserialize(DataInputView in) throws IOException {
-    return new OpenJourney(StringValue.readString(in), StringValue.readString(in),
-        StringValue.readString(in), Instant.ofEpochMilli(in.readLong()),
-        Instant.ofEpochMilli(in.readLong()), StringValue.readString(in));
+    return new OpenJourney(StoredStrings.read(in), StoredStrings.read(in),
+        StoredStrings.read(in), Instant.ofEpochMilli(in.readLong()),
+        Instant.ofEpochMilli(in.readLong()), StoredStrings.read(in));
   }
 
   @Override
