@@ -156,10 +156,10 @@ public final class Harness implements AutoCloseable {
 
   /**
    * Discarded runs on the first data set, so that the JIT has compiled the code the measured
-   * runs execute, with the branch profiles of their data: the baseline, the full job at up to 5
-   * rules, the fast path at its largest rule count; then the baseline and the last layout again
-   * until the JIT compilers use under {@link #SETTLED_JIT_CORES} in both (or the warm-up's time
-   * is up). Warmed on a smaller data set instead, measured runs still recompiled for most of
+   * runs execute, with the branch profiles of their data: with fast rules the full job at up to
+   * 5 rules once; then the baseline and the fast path at its largest rule count (or the full
+   * job) until the JIT compilers use under {@link #SETTLED_JIT_CORES} in both (or the warm-up's
+   * time is up). Warmed on a smaller data set instead, measured runs still recompiled for most of
    * their time (0.8 to 1 cores of JIT on the quick data set).
    */
   private void warmUp(Report report, String topic, int customers) throws Exception {
@@ -167,30 +167,26 @@ public final class Harness implements AutoCloseable {
     log.println("warm-up (not measured) ...");
     int n = Math.min(5, settings.maxRules());
     Duration limit = Duration.ofSeconds(Math.min(10, settings.maxRunTime().toSeconds()));
-    // The baseline too: its runs sped up one after the other without one (52k, 67k, 98k).
-    double baseJit =
-        runThroughput(report, "warmup", "baseline", null, topic, customers, 0, false, limit);
-    double jit =
-        runThroughput(report, "warmup", "full", rulesFor(n), topic, customers, n, false, limit);
     String layout = "full";
     if (!settings.fastRules().isEmpty()) {
-      // The fast path runs other code (the fast engine, more matches to decide): without its
-      // own warm-up the JIT compiles it during the first measured fast run.
+      // The fast path runs other code (the fast engine, more matches to decide), and its runs
+      // share the rest with the full job's: the full job once, then the fast path repeatedly.
+      runThroughput(report, "warmup", "full", rulesFor(n), topic, customers, n, false, limit);
       layout = "fast";
       n = java.util.Collections.max(settings.fastRules());
-      jit = runThroughput(report, "warmup", layout, rulesFor(n), topic, customers, n, false,
-          limit);
     }
-    // On 2 cores C2 goes on compiling the job's hot methods for a minute or more after the
-    // first runs: a measured run sharing the cores with it measures the compiler too.
-    log.printf("  the JIT used %.2f cores (baseline %.2f)%n", jit, baseJit);
-    while (Math.max(jit, baseJit) > SETTLED_JIT_CORES && System.nanoTime() < warmupEnd) {
+    // The baseline too: its runs sped up one after the other without one (52k, 67k, 98k). On 2
+    // cores C2 goes on compiling the job's hot methods for a minute or more after the first
+    // runs: a measured run sharing the cores with it measures the compiler too.
+    double baseJit;
+    double jit;
+    do {
       baseJit =
           runThroughput(report, "warmup", "baseline", null, topic, customers, 0, false, limit);
       jit = runThroughput(report, "warmup", layout, rulesFor(n), topic, customers, n, false,
           limit);
       log.printf("  the JIT used %.2f cores (baseline %.2f)%n", jit, baseJit);
-    }
+    } while (Math.max(jit, baseJit) > SETTLED_JIT_CORES && System.nanoTime() < warmupEnd);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -891,14 +887,17 @@ public final class Harness implements AutoCloseable {
 
     /** CPU seconds the process used between two System.nanoTime() instants (interpolated). */
     double between(long from, long to) {
-      List<long[]> list = new ArrayList<>(samples);
-      return (interpolate(list, to, 1) - interpolate(list, from, 1)) / 1e9;
+      return secondsBetween(1, from, to);
     }
 
     /** Seconds the JIT compilers spent between two instants (summed over compiler threads). */
     double jitBetween(long from, long to) {
+      return secondsBetween(2, from, to);
+    }
+
+    private double secondsBetween(int series, long from, long to) {
       List<long[]> list = new ArrayList<>(samples);
-      return (interpolate(list, to, 2) - interpolate(list, from, 2)) / 1e9;
+      return (interpolate(list, to, series) - interpolate(list, from, series)) / 1e9;
     }
   }
 

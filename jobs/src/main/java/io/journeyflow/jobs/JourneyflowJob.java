@@ -200,7 +200,7 @@ public final class JourneyflowJob {
                         .withTransfers(resolve ? IDENTITY_MESSAGES : null)
                         .withHeapBuffer(config.get(JobOptions.HEAP_BUFFER_RECORDS)),
                     resolve && !io.hasIdentityLoop() ? IDENTITY_MESSAGES : null)
-                    .countingFacts(FACTS, FACT_COUNTS, config.get(JobOptions.ANALYTICS_WINDOW)))
+                    .countingFacts(FACT_COUNTS, config.get(JobOptions.ANALYTICS_WINDOW)))
             .uid(Uids.JOURNEY);
     if (resolve && io.hasIdentityLoop()) {
       // Absorbed customers hand their journey state to the survivor through the same loop.

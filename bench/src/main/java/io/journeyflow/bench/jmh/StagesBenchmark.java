@@ -160,17 +160,15 @@ public class StagesBenchmark {
 
   @Setup(Level.Invocation)
   public void freshOperator() throws Exception {
-    OutputTag<JourneyFact> facts =
-        new OutputTag<>("facts", new AvroTypeInfo<>(JourneyFact.class));
     JourneyFunction function = new JourneyFunction(ruleSet,
         new DecisionEngine(PolicyLoader.loadDefault()),
         new OutputTag<>("suppressions", new AvroTypeInfo<>(SuppressionSignal.class)),
         new OutputTag<>("decisions", new AvroTypeInfo<>(Decision.class)),
         new OutputTag<>("erasures", new AvroTypeInfo<>(ErasureConfirmation.class)),
-        facts,
+        new OutputTag<>("facts", new AvroTypeInfo<>(JourneyFact.class)),
         JourneySettings.from(new Configuration()));
     // As in the job: facts leave counted per rule and analytics window.
-    JourneyOperator operator = new JourneyOperator(function).countingFacts(facts,
+    JourneyOperator operator = new JourneyOperator(function).countingFacts(
         new OutputTag<>("fact-counts", FactCounts.type()),
         new Configuration().get(JobOptions.ANALYTICS_WINDOW));
     harness = new KeyedTwoInputStreamOperatorTestHarness<>(operator,

@@ -27,6 +27,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -97,7 +98,7 @@ public final class DemoMain implements Callable<Integer> {
     } finally {
       job.cancel().get();
       // The checkpoints are the demo's own: a run leaves nothing behind in the temp folder.
-      org.apache.flink.util.FileUtils.deleteDirectoryQuietly(checkpoints.toFile());
+      FileUtils.deleteDirectoryQuietly(checkpoints.toFile());
     }
   }
 

@@ -276,6 +276,11 @@ public final class JourneyFunction
   }
 
   /** At most {@code limit} inputs wait on the heap per subtask; more wait in keyed state. */
+  /** Where the journey facts go (counted by {@link JourneyOperator#countingFacts}). */
+  OutputTag<JourneyFact> facts() {
+    return facts;
+  }
+
   public JourneyFunction withHeapBuffer(int limit) {
     this.heapBufferLimit = limit;
     return this;

@@ -3,7 +3,6 @@ package io.journeyflow.jobs.operators;
 import io.journeyflow.schema.Action;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.internal.IdentityMessage;
-import io.journeyflow.schema.internal.JourneyFact;
 import io.journeyflow.schema.internal.MetricsAccumulator;
 import io.journeyflow.schema.internal.RuleMatch;
 import java.time.Duration;
@@ -38,7 +37,6 @@ public final class JourneyOperator
 
   private final OutputTag<IdentityMessage> handOvers;
   private transient LocalLoop<Action, IdentityMessage> loop;
-  private OutputTag<JourneyFact> facts;
   private OutputTag<Tuple2<String, MetricsAccumulator>> factCounts;
   private long factWindowMillis;
   private transient FactCountingOutput<Action> counting;
@@ -57,13 +55,12 @@ public final class JourneyOperator
   }
 
   /**
-   * The function's journey facts (on {@code facts}) leave counted per rule and analytics window
-   * of {@code window} (on {@code counts}), once per watermark: the analytics window adds up a
-   * few counts instead of every fact.
+   * The function's journey facts leave counted per rule and analytics window of {@code window}
+   * (on {@code counts}), once per watermark: the analytics window adds up a few counts instead
+   * of every fact.
    */
-  public JourneyOperator countingFacts(OutputTag<JourneyFact> facts,
-      OutputTag<Tuple2<String, MetricsAccumulator>> counts, Duration window) {
-    this.facts = facts;
+  public JourneyOperator countingFacts(OutputTag<Tuple2<String, MetricsAccumulator>> counts,
+      Duration window) {
     this.factCounts = counts;
     this.factWindowMillis = window.toMillis();
     return this;
@@ -101,8 +98,9 @@ public final class JourneyOperator
       loop = new LocalLoop<>(output, handOvers);
       output = loop;
     }
-    if (facts != null) {
-      counting = new FactCountingOutput<>(output, facts, factCounts, factWindowMillis);
+    if (factCounts != null) {
+      counting = new FactCountingOutput<>(output, ((JourneyFunction) userFunction).facts(),
+          factCounts, factWindowMillis);
       output = counting;
     }
     super.open();

@@ -206,7 +206,7 @@ class JourneyFunctionTest {
         io.journeyflow.schema.internal.MetricsAccumulator>> counts =
         new OutputTag<>("counts", io.journeyflow.jobs.analytics.FactCounts.type());
     JourneyOperator operator = new JourneyOperator(function(RULES, 20))
-        .countingFacts(FACTS, counts, Duration.ofHours(1));
+        .countingFacts(counts, Duration.ofHours(1));
     try (var h = new JourneyHarness(operator, KEYS)) {
       h.setStateBackend(new HashMapStateBackend());
       h.open();
