@@ -1,12 +1,9 @@
 package io.journeyflow.connectors;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
+import io.journeyflow.schema.codec.SingleObjectWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
-import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -61,8 +58,8 @@ public final class KafkaSinks {
     private final String topic;
     private final KeyExtractor<T> key;
     private final RecordTimestamp recordTimestamp;
-    // Built on first use from the record's own model, which knows its logical types (Instant).
-    private transient BinaryMessageEncoder<T> encoder;
+    // Built on first use, for the record's own class (its model knows the logical types).
+    private transient SingleObjectWriter<T> writer;
 
     AvroRecordSerializer(String topic, KeyExtractor<T> key, RecordTimestamp recordTimestamp) {
       this.topic = topic;
@@ -83,18 +80,12 @@ public final class KafkaSinks {
           encode(record));
     }
 
+    @SuppressWarnings("unchecked")
     byte[] encode(T record) {
-      if (encoder == null) {
-        encoder = new BinaryMessageEncoder<>(record.getSpecificData(), record.getSchema());
+      if (writer == null) {
+        writer = new SingleObjectWriter<>((Class<T>) record.getClass());
       }
-      try {
-        ByteBuffer buffer = encoder.encode(record);
-        byte[] bytes = new byte[buffer.remaining()];
-        buffer.get(bytes);
-        return bytes;
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot encode " + record.getSchema().getName(), e);
-      }
+      return writer.encode(record);
     }
   }
 }

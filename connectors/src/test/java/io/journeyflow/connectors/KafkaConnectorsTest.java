@@ -141,6 +141,8 @@ class KafkaConnectorsTest {
     assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("cüstomer");
     assertThat(record.value()).startsWith((byte) 0xC3, (byte) 0x01);
     assertThat(CustomerEvent.fromByteBuffer(ByteBuffer.wrap(record.value()))).isEqualTo(event);
+    ByteBuffer avros = event.toByteBuffer();
+    assertThat(ByteBuffer.wrap(record.value())).as("Avro's own encoding").isEqualTo(avros);
     // After Java serialization (as shipped to a task) it still encodes.
     KafkaSinks.AvroRecordSerializer<CustomerEvent> shipped = InstantiationUtil.clone(serializer);
     assertThat(shipped.serialize(event, null, null).value()).isEqualTo(record.value());

@@ -23,7 +23,7 @@ import io.journeyflow.jobs.operators.JourneySettings;
 import io.journeyflow.jobs.operators.LocalLoop;
 import io.journeyflow.jobs.operators.PolicyUpdateGate;
 import io.journeyflow.jobs.operators.RuleEvaluationStage;
-import io.journeyflow.jobs.operators.UnchangedAvroTypeInfo;
+import io.journeyflow.connectors.UnchangedAvroTypeInfo;
 import io.journeyflow.patterns.RuleSet;
 import io.journeyflow.schema.Action;
 import io.journeyflow.schema.CustomerEvent;
@@ -129,7 +129,7 @@ public final class JourneyflowJob {
             .process(
                 new DecodeSplitter(new CustomerKeys(config.get(JobOptions.IDENTITY_PRIORITY)),
                     DEAD_LETTERS),
-                new AvroTypeInfo<>(CustomerEvent.class))
+                new UnchangedAvroTypeInfo<>(CustomerEvent.class))
             .uid(Uids.DECODE)
             .name("split dead letters");
     DataStream<CustomerEvent> identified =

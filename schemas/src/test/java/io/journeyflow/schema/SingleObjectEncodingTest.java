@@ -12,9 +12,10 @@ import org.apache.avro.message.MissingSchemaException;
 import org.junit.jupiter.api.Test;
 
 /** The Kafka encoding is what the README says: marker, writer fingerprint, binary body. */
-class SingleObjectEncodingTest {
+public class SingleObjectEncodingTest {
 
-  static CustomerEvent event() {
+  /** A small valid event. */
+  public static CustomerEvent event() {
     return CustomerEvent.newBuilder()
         .setEventId("e-1")
         .setEventType("payment.failed")

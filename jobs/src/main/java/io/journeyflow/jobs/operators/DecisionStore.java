@@ -1,5 +1,6 @@
 package io.journeyflow.jobs.operators;
 
+import io.journeyflow.connectors.CompiledAvroTypeInfo;
 import io.journeyflow.schema.Action;
 import io.journeyflow.schema.OpenSuppression;
 import io.journeyflow.schema.internal.CustomerContextState;
@@ -64,14 +65,14 @@ final class DecisionStore {
     Legacy legacy = earlierContext || earlierDecision ? new Legacy(runtime, idleTtl) : null;
     decision = new Value<>(
         runtime.getState(new ValueStateDescriptor<>(JourneyFunction.DECISION_STATE,
-            new AvroTypeInfo<>(DecisionState.class))),
+            new CompiledAvroTypeInfo<>(DecisionState.class))),
         earlierDecision ? legacy::decision : null,
         () -> new DecisionState(new HashMap<>(), new HashMap<>(), new ArrayList<>(),
             new ArrayList<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(),
             new HashMap<>()),
         DecisionStore::isEmpty);
     ValueStateDescriptor<CustomerContextState> contextDescriptor = new ValueStateDescriptor<>(
-        JourneyFunction.CUSTOMER_CONTEXT, new AvroTypeInfo<>(CustomerContextState.class));
+        JourneyFunction.CUSTOMER_CONTEXT, new CompiledAvroTypeInfo<>(CustomerContextState.class));
     contextDescriptor.enableTimeToLive(idleTtl);
     context = new Value<>(runtime.getState(contextDescriptor),
         earlierContext ? legacy::context : null,

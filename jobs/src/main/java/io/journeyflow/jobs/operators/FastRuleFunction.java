@@ -1,5 +1,6 @@
 package io.journeyflow.jobs.operators;
 
+import io.journeyflow.connectors.CompiledAvroTypeInfo;
 import io.journeyflow.jobs.Uids;
 import io.journeyflow.patterns.MatchOrder;
 import io.journeyflow.patterns.Rule;
@@ -24,7 +25,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.api.java.typeutils.MapTypeInfo;
-import org.apache.flink.formats.avro.typeutils.AvroSerializer;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
@@ -129,7 +129,7 @@ public final class FastRuleFunction
         Types.LONG, new ListTypeInfo<>(new AvroTypeInfo<>(CustomerEvent.class))));
     states = getRuntimeContext().getMapState(new MapStateDescriptor<>(RULE_STATES,
         StringSerializer.INSTANCE,
-        new RuleStateSerializer(new AvroSerializer<>(CustomerEvent.class))));
+        new RuleStateSerializer(CompiledAvroTypeInfo.serializer(CustomerEvent.class))));
     if (restored && !Boolean.FALSE.equals(earlierIndex)) {
       legacyIndex = getRuntimeContext().getState(new ValueStateDescriptor<>(INDEX,
           new MapTypeInfo<>(Types.STRING, Types.LONG)));
@@ -138,7 +138,7 @@ public final class FastRuleFunction
         PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
     starts = getRuntimeContext().getMapState(new MapStateDescriptor<>(STARTS,
         Types.STRING, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-    entries = new RuleStateSerializer(new AvroSerializer<>(CustomerEvent.class));
+    entries = new RuleStateSerializer(CompiledAvroTypeInfo.serializer(CustomerEvent.class));
     JobMetrics.group(getRuntimeContext()).gauge(JobMetrics.HEAP_BUFFERED, eventBuffer()::size);
     timers = new DistinctTimers();
     keyOf = new String[rules.size()];

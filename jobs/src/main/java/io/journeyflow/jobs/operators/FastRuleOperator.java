@@ -1,5 +1,6 @@
 package io.journeyflow.jobs.operators;
 
+import io.journeyflow.connectors.UnchangedAvroTypeInfo;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.internal.RuleMatch;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.journeyflow.jobs.operators;
 
+import io.journeyflow.connectors.CompiledAvroTypeInfo;
+import io.journeyflow.connectors.UnchangedAvroTypeInfo;
 import io.journeyflow.jobs.analytics.Holdouts;
 import io.journeyflow.jobs.analytics.JourneyFacts;
 import io.journeyflow.jobs.decisions.DecisionEngine;
@@ -312,7 +314,7 @@ public final class JourneyFunction
     pending = getRuntimeContext().getMapState(new MapStateDescriptor<>(PENDING, Types.LONG,
         new ListTypeInfo<>(new EitherTypeInfo<>(eventType, matchType))));
     ListStateDescriptor<ContextEvent> recentDescriptor =
-        new ListStateDescriptor<>(RECENT, new AvroTypeInfo<>(ContextEvent.class));
+        new ListStateDescriptor<>(RECENT, new CompiledAvroTypeInfo<>(ContextEvent.class));
     recentDescriptor.enableTimeToLive(ttl(settings.idleTtl()));
     recent = getRuntimeContext().getListState(recentDescriptor);
     deferred =

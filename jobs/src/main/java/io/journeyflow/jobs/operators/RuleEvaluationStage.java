@@ -1,5 +1,6 @@
 package io.journeyflow.jobs.operators;
 
+import io.journeyflow.connectors.UnchangedAvroTypeInfo;
 import io.journeyflow.jobs.Uids;
 import io.journeyflow.patterns.Rule;
 import io.journeyflow.patterns.RuleCompiler;
