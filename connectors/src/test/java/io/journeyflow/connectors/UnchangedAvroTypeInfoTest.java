@@ -42,8 +42,8 @@ class UnchangedAvroTypeInfoTest {
 
   @Test
   void theCopyingVariantCopiesAndWritesAvrosBytes() throws Exception {
-    TypeSerializer<CustomerEvent> copying =
-        new CompiledAvroTypeInfo<>(CustomerEvent.class).createSerializer(new SerializerConfigImpl());
+    TypeSerializer<CustomerEvent> copying = new CompiledAvroTypeInfo<>(CustomerEvent.class)
+        .createSerializer(new SerializerConfigImpl());
     assertThat(copying.copy(event)).isEqualTo(event).isNotSameAs(event);
     assertThat(copying.duplicate()).isEqualTo(copying).isNotEqualTo(serializer());
     DataOutputSerializer ours = new DataOutputSerializer(256);
@@ -57,7 +57,7 @@ class UnchangedAvroTypeInfoTest {
     TypeSerializer<CustomerEvent> avro =
         new AvroTypeInfo<>(CustomerEvent.class).createSerializer(new SerializerConfigImpl());
     TypeSerializer<CustomerEvent> compiled =
-        new CompiledAvroTypeInfo<>(CustomerEvent.class).createSerializer(new SerializerConfigImpl());
+        CompiledAvroTypeInfo.serializer(CustomerEvent.class);
     assertThat(compiled.snapshotConfiguration()
             .resolveSchemaCompatibility(avro.snapshotConfiguration())
             .isCompatibleAsIs())

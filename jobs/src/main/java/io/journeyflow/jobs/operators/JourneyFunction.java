@@ -1,7 +1,6 @@
 package io.journeyflow.jobs.operators;
 
 import io.journeyflow.connectors.CompiledAvroTypeInfo;
-import io.journeyflow.connectors.UnchangedAvroTypeInfo;
 import io.journeyflow.jobs.analytics.Holdouts;
 import io.journeyflow.jobs.analytics.JourneyFacts;
 import io.journeyflow.jobs.decisions.DecisionEngine;
@@ -297,8 +296,7 @@ public final class JourneyFunction
   }
 
   static TypeInformation<Either<CustomerEvent, RuleMatch>> inputType() {
-    return new EitherTypeInfo<>(new UnchangedAvroTypeInfo<>(CustomerEvent.class),
-        new UnchangedAvroTypeInfo<>(RuleMatch.class));
+    return JourneyInputs.type();
   }
 
   /** With identity resolution: absorbed customers hand their state over through this output. */

@@ -1,12 +1,12 @@
 package io.journeyflow.jobs.operators;
 
+import io.journeyflow.connectors.UnchangedAvroTypeInfo;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.internal.RuleMatch;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.api.java.typeutils.EitherTypeInfo;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.types.Either;
 
 /**
@@ -17,9 +17,13 @@ public final class JourneyInputs {
 
   private JourneyInputs() {}
 
+  /**
+   * Events and matches as their emitters leave them (never changed after), written with the
+   * compiled writer: on the network edge into the decision operator, and in its heap buffer.
+   */
   public static TypeInformation<Either<CustomerEvent, RuleMatch>> type() {
-    return new EitherTypeInfo<>(
-        new AvroTypeInfo<>(CustomerEvent.class), new AvroTypeInfo<>(RuleMatch.class));
+    return new EitherTypeInfo<>(new UnchangedAvroTypeInfo<>(CustomerEvent.class),
+        new UnchangedAvroTypeInfo<>(RuleMatch.class));
   }
 
   /** Wraps an event. */
