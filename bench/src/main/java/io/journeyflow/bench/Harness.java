@@ -263,6 +263,7 @@ public final class Harness implements AutoCloseable {
         settings.checkpointInterval().toMillis() + " ms");
     conf.setString("execution.checkpointing.mode", "EXACTLY_ONCE");
     conf.setString("state.backend.rocksdb.use-bloom-filter", "true");
+    conf.setString("state.backend.rocksdb.timer-service.factory", "HEAP"); // as journeyflow.yaml
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
     Path checkpoints = Files.createDirectories(work.resolve("checkpoints-" + run));
     conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SavepointITCase {
 
   private static final Duration DEADLINE = Duration.ofSeconds(90);
+  private static final String TIMERS = "state.backend.rocksdb.timer-service.factory";
 
   @RegisterExtension static final EmbeddedKafka KAFKA = new EmbeddedKafka();
 
@@ -59,8 +60,12 @@ class SavepointITCase {
     openJourneysCompleteAfterRestore(RuleLoader.loadFromClasspath(), 0);
   }
 
+  /**
+   * Also the upgrade to timers on the heap (config/journeyflow.yaml since 2026-12-07): the
+   * savepoint is taken with RocksDB's timers (Flink's default) and restored with heap timers.
+   */
   @Test
-  void openJourneysCompleteAfterRestoreIntoAJobWithARuleAdded() throws Exception {
+  void openJourneysCompleteAfterRestoreIntoAJobWithARuleAddedAndHeapTimers() throws Exception {
     List<Rule> rules = new ArrayList<>(RuleLoader.loadFromClasspath().rules());
     rules.addAll(TestRules.of(ADDED).rules());
     openJourneysCompleteAfterRestore(new RuleSet(rules), 1);
@@ -69,6 +74,7 @@ class SavepointITCase {
   private void openJourneysCompleteAfterRestore(RuleSet after, int added) throws Exception {
     Topics t = new Topics(KAFKA);
     Configuration conf = t.config("avro");
+    conf.setString(TIMERS, "ROCKSDB");
     JobClient before = KafkaJobs.start(conf, RuleLoader.loadFromClasspath(), checkpoints, null);
     String savepoint;
     try {
@@ -90,6 +96,9 @@ class SavepointITCase {
     }
     KafkaJobs.awaitEnd(before);
 
+    if (added > 0) {
+      conf.setString(TIMERS, "HEAP");
+    }
     JobClient restored = KafkaJobs.start(conf, after, checkpoints, savepoint);
     try {
       CustomerEvent chat = event("p3", "contact.started", "c1", 120, "inv-1");

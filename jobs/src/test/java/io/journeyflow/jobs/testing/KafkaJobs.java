@@ -99,7 +99,8 @@ public final class KafkaJobs {
 
   /**
    * Starts the job (parallelism 2, RocksDB, incremental checkpoints every 500 ms), from a
-   * savepoint when {@code savepoint} is not null.
+   * savepoint when {@code savepoint} is not null; {@code state.backend.*} keys of {@code conf}
+   * configure the state backend.
    */
   public static JobClient start(Configuration conf, RuleSet rules, Path checkpoints,
       String savepoint) throws Exception {
@@ -117,6 +118,12 @@ public final class KafkaJobs {
     flink.setString("restart-strategy.type", "fixed-delay");
     flink.setString("restart-strategy.fixed-delay.attempts", "20");
     flink.setString("restart-strategy.fixed-delay.delay", "1 s");
+    // The job's configuration may choose the state backend's options (timers on the heap).
+    conf.toMap().forEach((k, v) -> {
+      if (k.startsWith("state.backend.")) {
+        flink.setString(k, v);
+      }
+    });
     if (savepoint != null) {
       flink.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
     }
