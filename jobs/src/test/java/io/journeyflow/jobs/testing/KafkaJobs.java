@@ -77,6 +77,8 @@ public final class KafkaJobs {
       // No idleness: a split that was idle would let the other partition's tick overtake events
       // written before it, and they would land as late dead letters. Every tick() moves both.
       conf.set(JobOptions.IDLENESS, Duration.ZERO);
+      // As config/journeyflow.yaml: timers on the heap.
+      conf.setString("state.backend.rocksdb.timer-service.factory", "HEAP");
       // -Dfastpath.job=true runs the same end-to-end tests with the fast rule engine.
       conf.set(JobOptions.FAST_RULES, Boolean.getBoolean("fastpath.job"));
       return conf;
