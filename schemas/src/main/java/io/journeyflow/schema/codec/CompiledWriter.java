@@ -129,29 +129,28 @@ public final class CompiledWriter<T> {
       // Registered before its fields are built: a field of this record's own type refers back.
       Node self = (d, out) -> {
         IndexedRecord r = (IndexedRecord) required(d, schema);
-        for (int i = 0; i < fields.length; i++) {
-          fields[i].write(r.get(i), out);
+        int i = 0;
+        try {
+          for (; i < fields.length; i++) {
+            fields[i].write(r.get(i), out);
+          }
+        } catch (NullPointerException e) {
+          throw inField(e, schema, i);
         }
       };
       named.put(schema.getFullName(), self);
       for (Schema.Field f : schema.getFields()) {
-        fields[f.pos()] = field(schema, f, node(f.schema()));
+        fields[f.pos()] = node(f.schema());
       }
       return self;
     }
 
     /** Names the field in the error a missing required value raises, as Avro's writer does. */
-    private static Node field(Schema record, Schema.Field f, Node node) {
-      return (d, out) -> {
-        try {
-          node.write(d, out);
-        } catch (NullPointerException e) {
-          NullPointerException named = new NullPointerException(
-              e.getMessage() + " in field " + f.name() + " of " + record.getFullName());
-          named.initCause(e);
-          throw named;
-        }
-      };
+    private static NullPointerException inField(NullPointerException e, Schema record, int i) {
+      NullPointerException named = new NullPointerException(e.getMessage() + " in field "
+          + record.getFields().get(i).name() + " of " + record.getFullName());
+      named.initCause(e);
+      return named;
     }
 
     private Node enumeration(Schema schema) {
