@@ -48,7 +48,6 @@ import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.ListSerializer;
 import org.apache.flink.api.java.typeutils.EitherTypeInfo;
@@ -293,10 +292,6 @@ public final class JourneyFunction
       inputs = new HeapTimeBuffer<>(heapBufferLimit);
     }
     return inputs;
-  }
-
-  static TypeInformation<Either<CustomerEvent, RuleMatch>> inputType() {
-    return JourneyInputs.type();
   }
 
   /** With identity resolution: absorbed customers hand their state over through this output. */

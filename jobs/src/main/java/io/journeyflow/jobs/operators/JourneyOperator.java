@@ -70,7 +70,7 @@ public final class JourneyOperator
   public void initializeState(StateInitializationContext context) throws Exception {
     super.initializeState(context);
     ((JourneyFunction) userFunction).inputBuffer()
-        .initialize(this, context, BUFFERED_INPUTS, JourneyFunction.inputType(),
+        .initialize(this, context, BUFFERED_INPUTS, JourneyInputs.type(),
             JourneyFunction.PENDING);
   }
 

@@ -2,6 +2,7 @@ package io.journeyflow.schema.codec;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -203,33 +204,34 @@ public final class CompiledWriter<T> {
     private Node union(Schema schema) {
       List<Schema> branches = schema.getTypes();
       Node[] nodes = new Node[branches.size()];
-      int nullIndex = -1;
-      Map<Class<?>, Integer> byClass = new HashMap<>();
+      int nulls = -1;
+      List<Class<?>> scalars = new ArrayList<>();
+      List<Integer> scalarIndexes = new ArrayList<>();
       for (int i = 0; i < branches.size(); i++) {
         Schema b = branches.get(i);
         nodes[i] = node(b);
         Class<?> scalar = b.getLogicalType() == null ? scalarClass(b.getType()) : null;
         if (b.getType() == Schema.Type.NULL) {
-          nullIndex = i;
+          nulls = i;
         } else if (scalar != null) {
-          byClass.putIfAbsent(scalar, i);
+          scalars.add(scalar);
+          scalarIndexes.add(i);
         }
       }
-      int nulls = nullIndex;
+      int nullIndex = nulls;
       // [null, X]: a value that is not null can only be an X (else Avro's writer fails too).
       int onlyOther = branches.size() == 2 && nulls >= 0 ? 1 - nulls : -1;
-      Integer stringIndex = byClass.remove(CharSequence.class);
+      Class<?>[] classes = scalars.toArray(new Class<?>[0]);
+      int[] indexes = scalarIndexes.stream().mapToInt(Integer::intValue).toArray();
       return (d, out) -> {
-        int index;
-        if (d == null && nulls >= 0) {
-          index = nulls;
-        } else if (d != null && onlyOther >= 0) {
-          index = onlyOther;
-        } else if (d instanceof CharSequence && stringIndex != null) {
-          index = stringIndex;
-        } else {
-          Integer known = d == null ? null : byClass.get(d.getClass());
-          index = known != null ? known : model.resolveUnion(schema, d);
+        int index = d == null ? nullIndex : onlyOther;
+        for (int k = 0; index < 0 && d != null && k < classes.length; k++) {
+          if (classes[k].isInstance(d)) {
+            index = indexes[k];
+          }
+        }
+        if (index < 0) {
+          index = model.resolveUnion(schema, d);
         }
         out.writeIndex(index);
         nodes[index].write(d, out);
