@@ -29,6 +29,7 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -41,10 +42,11 @@ import org.apache.flink.util.Collector;
  * state's next deadline (its earliest partial match's window end) makes timeouts and absences
  * fire at the same watermark as in CEP.
  *
- * <p>Each buffered instant and each deadline has its own timer, and Flink fires a key's timers
- * in time order, so a timer handles only its own instant: the events buffered for it, and the
- * rules whose deadline is due by it, each of which then asks for a timer at its next deadline
- * (later window ends need none before that: nothing of the rule can time out earlier). Timing
+ * <p>Each buffered instant has its own timer, and each customer one more at or before its
+ * earliest deadline. Flink fires a key's timers in time order, so a timer handles only its own
+ * instant: the events buffered for it, and the rules whose deadline is due by it; then the
+ * customer's deadline timer is moved to the earliest deadline left (later window ends need none
+ * before that: nothing of the rule can time out earlier). Timing
  * out at window ends instead of at the watermark gives the same matches in the same order as
  * CEP (a partial match whose window ended before an event is timed out before that event either
  * way), and it needs no scan of the buffer: an iterator over a customer's buffer steps over the
@@ -104,8 +106,6 @@ public final class FastRuleFunction
   private transient MapState<String, byte[]> starts;
   /** Encodes stored starts and adds them to a state. */
   private transient RuleStateSerializer entries;
-  /** Deadlines a timer asked for, registered once each. */
-  private transient DistinctTimers timers;
 
   /** Each rule's key in {@link #states} and {@link #index}. */
   private transient String[] keyOf;
@@ -140,7 +140,6 @@ public final class FastRuleFunction
         Types.STRING, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
     entries = new RuleStateSerializer(CompiledAvroTypeInfo.serializer(CustomerEvent.class));
     JobMetrics.group(getRuntimeContext()).gauge(JobMetrics.HEAP_BUFFERED, eventBuffer()::size);
-    timers = new DistinctTimers();
     keyOf = new String[rules.size()];
     matches = new Counter[rules.size()];
     for (int i = 0; i < rules.size(); i++) {
@@ -256,19 +255,34 @@ public final class FastRuleFunction
         if (next != at.deadline[i]) {
           at.changed = true;
           at.deadline[i] = next;
-          if (next != Long.MAX_VALUE) {
-            timers.add(next);
-          }
         }
       }
     }
-    timers.register(ctx.timerService());
+    wakeUp(at, timestamp, ctx.timerService());
     if (at.changed) {
       if (at.isEmpty()) {
         deadlines.clear();
       } else {
         deadlines.update(at.write());
       }
+    }
+  }
+
+  /**
+   * Keeps one timer per customer at or before its earliest deadline. A timer that fires early
+   * (its deadline moved later) asks for the next one then; one at each rule's deadline made
+   * several timers per customer, and heap timers are all written into every checkpoint.
+   */
+  private static void wakeUp(FastRuleIndex at, long timestamp, TimerService timerService) {
+    long pending = at.wake > timestamp ? at.wake : FastRuleIndex.NONE;
+    long earliest = at.earliest();
+    if (earliest != Long.MAX_VALUE && (pending == FastRuleIndex.NONE || earliest < pending)) {
+      timerService.registerEventTimeTimer(earliest);
+      pending = earliest;
+    }
+    if (pending != at.wake) {
+      at.wake = pending;
+      at.changed = true;
     }
   }
 

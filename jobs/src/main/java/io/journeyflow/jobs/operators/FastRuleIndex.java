@@ -14,8 +14,10 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * strings (as a {@code Map<String, Long>} it was a fifth of the operator's time).
  *
  * <p>Stored as the number of entries, then per rule with state: its key's length and ASCII
- * bytes, its deadline, its count of stored starts; in the order of the deployed rules. Entries
- * of rule versions no longer deployed are reported as retired when read.
+ * bytes, its deadline, its count of stored starts; in the order of the deployed rules; then the
+ * time of the customer's one pending deadline timer ({@link #wake}), absent in values written
+ * before 2026-12-07 (night), when every deadline had a timer of its own. Entries of rule
+ * versions no longer deployed are reported as retired when read.
  */
 final class FastRuleIndex {
 
@@ -30,6 +32,12 @@ final class FastRuleIndex {
   final long[] starts;
   /** Keys of retired rule versions with state, and their counts of stored starts. */
   final Map<String, Long> retired = new LinkedHashMap<>();
+  /**
+   * When the customer's deadline timer fires (at or before the earliest deadline), or NONE
+   * without one. Read from a value of the earlier form: the earliest deadline, which had a timer
+   * like every other deadline then.
+   */
+  long wake;
   /** Whether this differs from what was read. */
   boolean changed;
   private final DataOutputSerializer out = new DataOutputSerializer(256);
@@ -50,6 +58,7 @@ final class FastRuleIndex {
   void clear() {
     Arrays.fill(deadline, NONE);
     Arrays.fill(starts, 0);
+    wake = NONE;
     retired.clear();
     changed = false;
   }
@@ -84,6 +93,23 @@ final class FastRuleIndex {
         guess = rule + 1;
       }
     }
+    wake = in.available() >= Long.BYTES ? in.readLong() : earlierWake();
+  }
+
+  private long earlierWake() {
+    long earliest = earliest();
+    return earliest == Long.MAX_VALUE ? NONE : earliest;
+  }
+
+  /** The earliest deadline that needs a timer, or Long.MAX_VALUE if none does. */
+  long earliest() {
+    long earliest = Long.MAX_VALUE;
+    for (long d : deadline) {
+      if (d != NONE && d < earliest) {
+        earliest = d;
+      }
+    }
+    return earliest;
   }
 
   /**
@@ -104,6 +130,7 @@ final class FastRuleIndex {
         deadline[i] = e.getValue();
       }
     }
+    wake = earlierWake();
     changed = true;
   }
 
@@ -124,6 +151,7 @@ final class FastRuleIndex {
       out.writeLong(deadline[i]);
       out.writeLong(starts[i]);
     }
+    out.writeLong(wake);
     return out.getCopyOfBuffer();
   }
 

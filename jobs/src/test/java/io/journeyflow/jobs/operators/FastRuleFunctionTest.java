@@ -156,6 +156,46 @@ class FastRuleFunctionTest {
     }
   }
 
+  @Test
+  void rulesWithDifferentDeadlinesShareOneTimerPerCustomer() throws Exception {
+    FastRule cart = FastRule.compile(RuleLoader.loadFromClasspath().rule("cart-abandonment"))
+        .orElseThrow();
+    try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
+        new FastRuleOperator(new FastRuleFunction(List.of(RULE, cart), KEYS)), KEYS,
+        Types.STRING)) {
+      h.setStateBackend(new org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend());
+      h.open();
+      h.processElement(new StreamRecord<>(event("a1", "cart.item_added", 1), 60_000L));
+      h.processElement(new StreamRecord<>(event("f1", "payment.failed", 2), 120_000L));
+      h.processWatermark(new Watermark(120_000L));
+      assertThat(h.numEventTimeTimers()).as("one timer at the cart's deadline, the earlier one")
+          .isEqualTo(1);
+      OperatorSubtaskState snapshot = h.snapshot(1, 120_000L);
+
+      try (var restored = new KeyedOneInputStreamOperatorTestHarness<>(
+          new FastRuleOperator(new FastRuleFunction(List.of(RULE, cart), KEYS)), KEYS,
+          Types.STRING)) {
+        restored.setStateBackend(
+            new org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend());
+        restored.initializeState(snapshot);
+        restored.open();
+        restored.processWatermark(new Watermark(60_000L + cart.windowMillis()));
+        assertThat(restored.extractOutputValues()).as("no order within the hour")
+            .singleElement().satisfies(m -> assertThat(m.getRuleId())
+                .isEqualTo("cart-abandonment"));
+        assertThat(restored.numEventTimeTimers()).as("then one at the billing rule's deadline")
+            .isEqualTo(1);
+        restored.processElement(
+            new StreamRecord<>(event("p1", "billing.adjustment.posted", 300), 18_000_000L));
+        restored.processWatermark(new Watermark(120_000L + RULE.windowMillis()));
+        assertThat(restored.extractOutputValues()).hasSize(2)
+            .last().satisfies(m -> assertThat(m.getEvents())
+                .extracting(e -> e.getEvent().getEventId()).containsExactly("f1", "p1"));
+        assertThat(restored.numEventTimeTimers()).isZero();
+      }
+    }
+  }
+
   private static <F extends KeyedProcessFunction<String, CustomerEvent, RuleMatch>>
       KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, RuleMatch> harness(F f)
       throws Exception {

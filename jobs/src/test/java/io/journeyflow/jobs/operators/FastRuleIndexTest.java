@@ -27,6 +27,37 @@ class FastRuleIndexTest {
   }
 
   @Test
+  void keepsTheCustomersWakeUpTimeAndReadsTheEarlierFormWithoutIt() throws Exception {
+    String[] keys = {"fast-a-v1", "fast-b-v1"};
+    FastRuleIndex index = new FastRuleIndex(keys);
+    index.deadline[0] = 5_000;
+    index.deadline[1] = 2_000;
+    assertThat(index.earliest()).isEqualTo(2_000);
+    index.wake = 1_500;
+    byte[] stored = index.write();
+    FastRuleIndex read = new FastRuleIndex(keys);
+    read.read(stored);
+    assertThat(read.wake).isEqualTo(1_500);
+
+    // Before 2026-12-07 (night) the value ended after the entries, and every deadline had a
+    // timer: the earliest deadline is when the customer's next timer fires.
+    byte[] earlier = java.util.Arrays.copyOf(stored, stored.length - Long.BYTES);
+    FastRuleIndex old = new FastRuleIndex(keys);
+    old.read(earlier);
+    assertThat(old.deadline).containsExactly(5_000, 2_000);
+    assertThat(old.wake).isEqualTo(2_000);
+
+    FastRuleIndex unwindowed = new FastRuleIndex(keys);
+    unwindowed.deadline[0] = Long.MAX_VALUE;
+    unwindowed.wake = 7; // not written without the trailing field below
+    byte[] noWindow = unwindowed.write();
+    FastRuleIndex oldUnwindowed = new FastRuleIndex(keys);
+    oldUnwindowed.read(java.util.Arrays.copyOf(noWindow, noWindow.length - Long.BYTES));
+    assertThat(oldUnwindowed.wake).as("no timer for a rule without a window")
+        .isEqualTo(FastRuleIndex.NONE);
+  }
+
+  @Test
   void aChangedRuleSetFindsRulesByKeyAndReportsRetiredOnes() throws Exception {
     FastRuleIndex before = new FastRuleIndex(new String[] {"fast-a-v1", "fast-b-v1", "fast-c-v1"});
     before.deadline[0] = 10;
@@ -57,7 +88,9 @@ class FastRuleIndexTest {
     assertThat(index.starts).containsExactly(4, 0);
     assertThat(index.retired).containsExactly(Map.entry("fast-old-v1", 1L));
     assertThat(index.changed).isTrue();
+    assertThat(index.wake).isEqualTo(10);
     index.clear();
     assertThat(index.isEmpty()).isTrue();
+    assertThat(index.wake).isEqualTo(FastRuleIndex.NONE);
   }
 }
