@@ -39,8 +39,9 @@ import org.apache.flink.util.Collector;
  * (events wait for the watermark, as in CEP's operator) and one small {@link RuleState} per
  * customer and rule. When the watermark passes buffered events they are fed in CEP's order
  * (timestamp, then event id) to the rules that look at them; an event-time timer at each rule
- * state's next deadline (its earliest partial match's window end) makes timeouts and absences
- * fire at the same watermark as in CEP.
+ * state's next deadline ({@link FastRule#nextDeadline}: the window end that can change its
+ * output, or a clean-up of expired partial matches) makes timeouts and absences fire at the
+ * same watermark as in CEP.
  *
  * <p>Each buffered instant has its own timer, and each customer one more at or before its
  * earliest deadline. Flink fires a key's timers in time order, so a timer handles only its own
@@ -251,7 +252,7 @@ public final class FastRuleFunction
         if (!stored[i] || loaded[i].changes() > 0) {
           states.put(keyOf[i], loaded[i]);
         }
-        long next = loaded[i].nextDeadline(rule.windowMillis());
+        long next = rule.nextDeadline(loaded[i]);
         if (next != at.deadline[i]) {
           at.changed = true;
           at.deadline[i] = next;

@@ -158,7 +158,7 @@ public final class FastRule implements Serializable {
 
   /**
    * Whether an event of {@code eventType} can only start a new partial match, as long as no
-   * window has passed (the state's {@link RuleState#nextDeadline} is after the event): it
+   * window that matters has passed ({@link #nextDeadline} is after the event): it
    * changes no open partial match, completes none and releases nothing, and the new one starts
    * after every open one. So it can be stored beside the state without reading it
    * ({@link RuleStateSerializer#startEntry}, folded in by {@link RuleStateSerializer#fold}).
@@ -228,6 +228,38 @@ public final class FastRule implements Serializable {
     List<Map<String, List<CustomerEvent>>> out = new ArrayList<>();
     release(state, potential, out);
     return out;
+  }
+
+  /**
+   * The event time by which {@code state} must be looked at without an event of the rule, or
+   * Long.MAX_VALUE. A partial match's window end changes the output only if the partial match
+   * holds back a completed match or waits for an absence at the end: those are due exactly.
+   * Any other expired partial match is dropped by the next {@link #process} or
+   * {@link #advanceTime} before anything else happens, whenever that is, so dropping them is
+   * only clean-up: due once half of the partial matches have expired. Each clean-up then drops
+   * at least half of what it reads, instead of one read and write per window end (a busy
+   * customer holds thousands of partial matches, each read and written at every window end).
+   */
+  public long nextDeadline(RuleState state) {
+    List<PartialMatch> partials = state.partials;
+    if (windowMillis <= 0 || partials.isEmpty()) {
+      return Long.MAX_VALUE;
+    }
+    if (!state.completed.isEmpty()) {
+      return partials.get(0).startTs + windowMillis;
+    }
+    long due = partials.get(partials.size() / 2).startTs + windowMillis;
+    if (trailing != null) {
+      for (PartialMatch p : partials) {
+        if (p.startTs + windowMillis >= due) {
+          break;
+        }
+        if (p.taken() == slots.length) {
+          return p.startTs + windowMillis; // the earliest one pending
+        }
+      }
+    }
+    return due;
   }
 
   private void step(PartialMatch p, CustomerEvent event, long timestamp,
