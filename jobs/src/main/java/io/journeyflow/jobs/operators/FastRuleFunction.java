@@ -47,12 +47,11 @@ import org.apache.flink.util.Collector;
  * earliest deadline. Flink fires a key's timers in time order, so a timer handles only its own
  * instant: the events buffered for it, and the rules whose deadline is due by it; then the
  * customer's deadline timer is moved to the earliest deadline left (later window ends need none
- * before that: nothing of the rule can time out earlier). Timing
- * out at window ends instead of at the watermark gives the same matches in the same order as
- * CEP (a partial match whose window ended before an event is timed out before that event either
- * way), and it needs no scan of the buffer: an iterator over a customer's buffer steps over the
- * deletion marker of every instant it ever held, which made that scan most of the operator's
- * time.
+ * before that: nothing of the rule can time out earlier). Timing out at window ends instead of
+ * at the watermark gives the same matches in the same order as CEP (a partial match whose
+ * window ended before an event is timed out before that event either way), and it needs no
+ * scan of the buffer: an iterator over a customer's buffer steps over the deletion marker of
+ * every instant it ever held, which made that scan most of the operator's time.
  *
  * <p>The rule states are one map per customer, keyed by rule version, holding only non-empty
  * states, beside a small index per customer ({@link FastRuleIndex}: for each rule with state,

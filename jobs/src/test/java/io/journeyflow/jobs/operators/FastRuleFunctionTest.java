@@ -228,7 +228,7 @@ class FastRuleFunctionTest {
       long t = event.getOccurredAt().toEpochMilli();
       RULE.process(state, event, t);
       states.put(KEY, state);
-      index.update(new HashMap<>(Map.of(KEY, state.nextDeadline(RULE.windowMillis()))));
+      index.update(new HashMap<>(Map.of(KEY, RULE.nextDeadline(state))));
     }
   }
 }

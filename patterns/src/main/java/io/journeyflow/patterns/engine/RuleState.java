@@ -32,22 +32,6 @@ public final class RuleState implements Serializable {
     return partials.size() + completed.size();
   }
 
-  /**
-   * The first event time at which advancing time can change this state: when the earliest
-   * partial match's window ends (held completed matches only move when partial matches do).
-   * Long.MAX_VALUE without partial matches or without a window.
-   */
-  public long nextDeadline(long windowMillis) {
-    if (windowMillis <= 0) {
-      return Long.MAX_VALUE;
-    }
-    long min = Long.MAX_VALUE;
-    for (PartialMatch p : partials) {
-      min = Math.min(min, p.startTs);
-    }
-    return min == Long.MAX_VALUE ? min : min + windowMillis;
-  }
-
   /** The earliest start timestamp of anything kept, or Long.MAX_VALUE when empty. */
   public long earliestStart() {
     long min = Long.MAX_VALUE;
