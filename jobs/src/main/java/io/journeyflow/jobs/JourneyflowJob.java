@@ -150,6 +150,7 @@ public final class JourneyflowJob {
     DataStream<RuleMatch> matches =
         new RuleEvaluationStage(rules, keys, routeByType, config.get(JobOptions.FAST_RULES))
             .withHeapBuffer(config.get(JobOptions.HEAP_BUFFER_RECORDS))
+            .withFarTimers(config.get(JobOptions.FAR_TIMER_BUCKET))
             .apply(byCustomer);
 
     // Events and matches as one keyed input, partitioned as they already are. The map reads
@@ -200,7 +201,8 @@ public final class JourneyflowJob {
                         .withTransfers(resolve ? IDENTITY_MESSAGES : null)
                         .withHeapBuffer(config.get(JobOptions.HEAP_BUFFER_RECORDS)),
                     resolve && !io.hasIdentityLoop() ? IDENTITY_MESSAGES : null)
-                    .countingFacts(FACT_COUNTS, config.get(JobOptions.ANALYTICS_WINDOW)))
+                    .countingFacts(FACT_COUNTS, config.get(JobOptions.ANALYTICS_WINDOW))
+                    .withFarTimers(config.get(JobOptions.FAR_TIMER_BUCKET)))
             .uid(Uids.JOURNEY);
     if (resolve && io.hasIdentityLoop()) {
       // Absorbed customers hand their journey state to the survivor through the same loop.

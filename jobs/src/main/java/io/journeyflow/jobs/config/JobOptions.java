@@ -230,6 +230,19 @@ public final class JobOptions {
                   + " (RocksDB). About the number of events the out-of-orderness bound holds"
                   + " back per subtask; 0 keeps them all in keyed state.");
 
+  public static final ConfigOption<Duration> FAR_TIMER_BUCKET =
+      ConfigOptions.key("journeyflow.timers.far-bucket")
+          .durationType()
+          .defaultValue(Duration.ofMinutes(1))
+          .withDescription(
+              "Event-time timers of the two keyed operators (rules, decisions) due more than"
+                  + " one to two of these past the watermark wait in keyed state, in lists per"
+                  + " bucket of this width, and become Flink timers when the watermark comes"
+                  + " within one bucket of them. Heap timers are written in full into every"
+                  + " checkpoint's synchronous part; most pending timers (window ends, journey"
+                  + " checks) are an hour or days ahead. 0: every timer is a Flink timer at"
+                  + " once (lists restored from a run with buckets still fire).");
+
   public static final ConfigOption<Duration> IDLENESS =
       ConfigOptions.key("journeyflow.watermark.idleness")
           .durationType()

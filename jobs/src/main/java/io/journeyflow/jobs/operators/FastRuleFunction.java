@@ -104,6 +104,8 @@ public final class FastRuleFunction
   private transient Boolean earlierIndex;
   /** Starts stored beside a rule's state, by {@link #startKey}. */
   private transient MapState<String, byte[]> starts;
+  /** Where the deadline timers go, if {@link FastRuleOperator} set it (else Flink's). */
+  private transient TimerService far;
   /** Encodes stored starts and adds them to a state. */
   private transient RuleStateSerializer entries;
 
@@ -163,6 +165,11 @@ public final class FastRuleFunction
       heap = new HeapTimeBuffer<>(heapBufferLimit);
     }
     return heap;
+  }
+
+  /** Called by {@link FastRuleOperator} after {@code open}. */
+  void farTimers(TimerService timers) {
+    far = timers;
   }
 
   /** Called by {@link FastRuleOperator} before {@code open}. */
@@ -258,7 +265,7 @@ public final class FastRuleFunction
         }
       }
     }
-    wakeUp(at, timestamp, ctx.timerService());
+    wakeUp(at, timestamp, far != null ? far : ctx.timerService());
     if (at.changed) {
       if (at.isEmpty()) {
         deadlines.clear();

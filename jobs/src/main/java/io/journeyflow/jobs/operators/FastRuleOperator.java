@@ -3,9 +3,12 @@ package io.journeyflow.jobs.operators;
 import io.journeyflow.connectors.UnchangedAvroTypeInfo;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.internal.RuleMatch;
+import java.time.Duration;
 import java.util.List;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 
@@ -21,8 +24,18 @@ public final class FastRuleOperator extends KeyedProcessOperator<String, Custome
   /** Operator state: the events waiting on the heap for the watermark. */
   static final String BUFFERED_EVENTS = "buffered-events";
 
+  /** Width of {@link FarTimers}' buckets (0: none). */
+  private long farTimerBucket = FarTimers.DEFAULT_BUCKET;
+  private transient FarTimers far;
+
   public FastRuleOperator(FastRuleFunction function) {
     super(function);
+  }
+
+  /** Timers due more than one to two {@code bucket}s ahead wait in keyed state. */
+  public FastRuleOperator withFarTimers(Duration bucket) {
+    this.farTimerBucket = bucket.toMillis();
+    return this;
   }
 
   @Override
@@ -51,5 +64,16 @@ public final class FastRuleOperator extends KeyedProcessOperator<String, Custome
     ((FastRuleFunction) userFunction).earlierIndexHeld(!EarlierStates.held(
         getKeyedStateBackend(), List.of(FastRuleFunction.INDEX)).isEmpty());
     super.open();
+    far = FarTimers.of(this, farTimerBucket);
+    ((FastRuleFunction) userFunction).farTimers(far);
+  }
+
+  @Override
+  public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+    if (FarTimers.owns(timer.getKey())) {
+      far.fire(timer.getTimestamp());
+    } else {
+      super.onEventTime(timer);
+    }
   }
 }

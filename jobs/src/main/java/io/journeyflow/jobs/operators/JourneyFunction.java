@@ -222,7 +222,10 @@ public final class JourneyFunction
   private transient ValueState<long[]> checksState;
   private transient TimerChecks checks;
   private transient List<JourneyFact> factsOut;
+  /** The current timer's timer service: {@link #far} under {@link JourneyOperator}. */
   private transient TimerService timers;
+  /** Set by {@link JourneyOperator} after {@code open}: timers far ahead wait in keyed state. */
+  private transient TimerService far;
   private transient RulesByEventType byType;
   /**
    * Read once per timer, not once per match or action: the open suppressions (null when
@@ -273,6 +276,11 @@ public final class JourneyFunction
    */
   void earlierStatesHeld(Set<String> held) {
     earlierHeld = held;
+  }
+
+  /** Called by {@link JourneyOperator} after {@code open}. */
+  void farTimers(TimerService timers) {
+    far = timers;
   }
 
   /** At most {@code limit} inputs wait on the heap per subtask; more wait in keyed state. */
@@ -436,7 +444,7 @@ public final class JourneyFunction
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<Action> out)
       throws Exception {
     refresh(ctx.getBroadcastState(POLICY_STATE));
-    timers = ctx.timerService();
+    timers = far != null ? far : ctx.timerService();
     store.reset();
     openCache = null; // another key, or this one's state moved on since the last timer
     sharedAt = null;
@@ -966,7 +974,7 @@ public final class JourneyFunction
           openedBy.put(s.getSignalId(), opening);
         }
         if (s.getUntil() != null) {
-          ctx.timerService().registerEventTimeTimer(s.getUntil().toEpochMilli());
+          timers.registerEventTimeTimer(s.getUntil().toEpochMilli());
         }
       }
     }
@@ -1026,7 +1034,7 @@ public final class JourneyFunction
       for (Action a : e.getValue()) {
         Action mine = Action.newBuilder(a).build();
         mine.setCustomerId(customerId);
-        TimeBuffers.add(deferred, mine, due, ctx.timerService());
+        TimeBuffers.add(deferred, mine, due, timers);
       }
     }
     for (Action a : t.getAwaitingApproval()) {
@@ -1034,7 +1042,7 @@ public final class JourneyFunction
       Action mine = Action.newBuilder(a).build();
       mine.setCustomerId(customerId);
       await(mine);
-      ctx.timerService().registerEventTimeTimer(
+      timers.registerEventTimeTimer(
           mine.getDecidedAt().plus(engine.policies().approvalExpiry()).toEpochMilli());
     }
     for (Map.Entry<String, Long> e : t.getEntered().entrySet()) {
@@ -1432,7 +1440,7 @@ public final class JourneyFunction
         for (Long open : contest.keys()) {
           end = open >= timestamp ? Math.min(end, open) : end; // join an open window
         }
-        TimeBuffers.add(contest, a, end, ctx.timerService());
+        TimeBuffers.add(contest, a, end, timers);
       }
       due = contest.get(timestamp);
       if (due == null) {
@@ -1569,7 +1577,7 @@ public final class JourneyFunction
       Instant expires = now.plus(engine.policies().approvalExpiry());
       candidate.setDecidedAt(now);
       await(candidate);
-      ctx.timerService().registerEventTimeTimer(expires.toEpochMilli());
+      timers.registerEventTimeTimer(expires.toEpochMilli());
       Map<String, String> values = new java.util.LinkedHashMap<>(verdict.values());
       values.put("approval.expires", expires.toString());
       values.put("approval.by", byPolicy == null ? "rule " + candidate.getRuleId()
@@ -1586,7 +1594,7 @@ public final class JourneyFunction
     if (verdict.outcome() == DecisionOutcome.DEFERRED) {
       // Decided again when the quiet hours end, against the state of that moment.
       TimeBuffers.add(deferred, candidate, verdict.deferredUntil().toEpochMilli(),
-          ctx.timerService());
+          timers);
     } else if (verdict.outcome() == DecisionOutcome.SENT) {
       candidate.setChannel(verdict.channel());
       candidate.setDecidedAt(now); // later than the match when it was deferred
@@ -1631,7 +1639,7 @@ public final class JourneyFunction
               .build());
     }
     openedBy.put(signal.getSignalId(), match);
-    ctx.timerService().registerEventTimeTimer(until.toEpochMilli());
+    timers.registerEventTimeTimer(until.toEpochMilli());
     emit(signal, ctx);
   }
 

@@ -40,6 +40,9 @@ public final class JourneyOperator
   private OutputTag<Tuple2<String, MetricsAccumulator>> factCounts;
   private long factWindowMillis;
   private transient FactCountingOutput<Action> counting;
+  /** Width of {@link FarTimers}' buckets (0: none). */
+  private long farTimerBucket = FarTimers.DEFAULT_BUCKET;
+  private transient FarTimers far;
 
   public JourneyOperator(JourneyFunction function) {
     this(function, null);
@@ -63,6 +66,12 @@ public final class JourneyOperator
       Duration window) {
     this.factCounts = counts;
     this.factWindowMillis = window.toMillis();
+    return this;
+  }
+
+  /** Timers due more than one to two {@code bucket}s ahead wait in keyed state. */
+  public JourneyOperator withFarTimers(Duration bucket) {
+    this.farTimerBucket = bucket.toMillis();
     return this;
   }
 
@@ -104,6 +113,8 @@ public final class JourneyOperator
       output = counting;
     }
     super.open();
+    far = FarTimers.of(this, farTimerBucket);
+    ((JourneyFunction) userFunction).farTimers(far);
   }
 
   @Override
@@ -124,6 +135,10 @@ public final class JourneyOperator
 
   @Override
   public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+    if (FarTimers.owns(timer.getKey())) {
+      far.fire(timer.getTimestamp());
+      return;
+    }
     super.onEventTime(timer); // hand-overs are sent from timers only
     if (loop == null) {
       return;

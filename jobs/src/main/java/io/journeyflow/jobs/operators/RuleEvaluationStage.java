@@ -9,6 +9,7 @@ import io.journeyflow.patterns.StepSpec;
 import io.journeyflow.patterns.engine.FastRule;
 import io.journeyflow.schema.CustomerEvent;
 import io.journeyflow.schema.internal.RuleMatch;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -42,6 +43,7 @@ public final class RuleEvaluationStage {
   private final boolean routeByType;
   private final boolean fastPath;
   private int heapBufferLimit = HeapTimeBuffer.DEFAULT_LIMIT;
+  private Duration farTimerBucket = Duration.ofMillis(FarTimers.DEFAULT_BUCKET);
 
   public RuleEvaluationStage(RuleSet rules, CustomerKeys keys) {
     this(rules, keys, true);
@@ -66,6 +68,12 @@ public final class RuleEvaluationStage {
   /** At most {@code limit} events wait on the heap per subtask of the fast engine. */
   public RuleEvaluationStage withHeapBuffer(int limit) {
     this.heapBufferLimit = limit;
+    return this;
+  }
+
+  /** The fast engine's timers due more than one to two {@code bucket}s ahead wait in state. */
+  public RuleEvaluationStage withFarTimers(Duration bucket) {
+    this.farTimerBucket = bucket;
     return this;
   }
 
@@ -96,7 +104,8 @@ public final class RuleEvaluationStage {
       DataStream<RuleMatch> matches = events
           .transform("rules (fast engine): " + fast.size(), matchType,
               new FastRuleOperator(
-                  new FastRuleFunction(fast, keys).withHeapBuffer(heapBufferLimit)))
+                  new FastRuleFunction(fast, keys).withHeapBuffer(heapBufferLimit))
+                  .withFarTimers(farTimerBucket))
           .uid(Uids.FAST_RULES);
       all = all == null ? matches : all.union(matches);
     }

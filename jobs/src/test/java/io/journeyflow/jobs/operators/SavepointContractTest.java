@@ -47,10 +47,11 @@ class SavepointContractTest {
     assertThat(List.of(FastRuleFunction.BUFFER, FastRuleFunction.RULE_STATES,
         FastRuleFunction.INDEX, FastRuleFunction.STARTS, FastRuleFunction.DEADLINES,
         FastRuleOperator.BUFFERED_EVENTS, Uids.fastRuleState("repeat-contact", 1),
-        IdentityFunction.NODE, IdentityFunction.PENDING, IdentityFunction.PENDING_LINKS))
+        IdentityFunction.NODE, IdentityFunction.PENDING, IdentityFunction.PENDING_LINKS,
+        FarTimers.STATE))
         .containsExactly("fast-buffer", "fast-rules", "fast-index", "fast-starts", "fast-deadlines",
             "buffered-events", "fast-rule-repeat-contact-v1", "identity-node", "identity-pending",
-            "identity-pending-links");
+            "identity-pending-links", "far-timers");
   }
 
   private static void assertUids(Configuration conf, String file) throws Exception {
