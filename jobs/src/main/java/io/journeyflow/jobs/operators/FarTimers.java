@@ -40,9 +40,9 @@ import org.apache.flink.streaming.api.operators.Triggerable;
  * before its time: a watermark that jumps past both fires the list first and then, in the same
  * advance, the timers it moved. The list's namespace is its timer's time, so lists restored
  * after the bucket width changed (or with width 0: every timer a Flink timer) still fire. Moved
- * timers fire exactly when they would have; a timer registered twice fires twice (deletion is
- * not supported: the functions here treat a timer as a call to look, never as an
- * instruction).
+ * timers fire exactly when they would have, once per customer and time as Flink timers do (a
+ * list may hold a timer twice). Deletion is not supported: the functions here treat a timer as
+ * a call to look, never as an instruction.
  */
 final class FarTimers implements TimerService {
 
