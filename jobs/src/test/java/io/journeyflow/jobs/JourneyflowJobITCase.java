@@ -59,9 +59,11 @@ class JourneyflowJobITCase {
       KAFKA.produce(t.input, "c1", "not avro at all".getBytes(StandardCharsets.UTF_8));
       t.produce(event("p2", "billing.adjustment.posted", "c1", 60, "inv-1")); // duplicate
       t.produce(event("p3", "billing.issue.resolved", "c1", 120, "inv-1"));
-      // Another customer after the poison record: the job kept running.
-      t.produce(event("q1", "selfservice.failed", "c2", 10));
-      t.produce(event("q2", "contact.started", "c2", 20));
+      // Another customer after the poison record: the job kept running. Its events are later
+      // in event time than c1's: both keys land on partition 1, and an event that is older
+      // than a watermark the source emitted between them would be late (a dead letter).
+      t.produce(event("q1", "selfservice.failed", "c2", 130));
+      t.produce(event("q2", "contact.started", "c2", 140));
       // Move event time forward on both partitions.
       t.tick("t", 600);
 
