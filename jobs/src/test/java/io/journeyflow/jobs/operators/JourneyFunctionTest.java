@@ -494,6 +494,49 @@ class JourneyFunctionTest {
     }
   }
 
+  /**
+   * A suppression's end an hour ahead waits in a far-timer list (FarTimers), survives a restore
+   * there, and releases at the same watermark as a Flink timer would.
+   */
+  @Test
+  void aSuppressionsEndFarAheadReleasesAtItsTimeAfterARestore() throws Exception {
+    List<SuppressionState> direct;
+    try (var h = new JourneyHarness(
+        new JourneyOperator(function(RULES, 20)).withFarTimers(Duration.ZERO), KEYS)) {
+      h.setStateBackend(new EmbeddedRocksDBStateBackend());
+      h.open();
+      openIssue(h, event("e1", "issue.opened", "c1", 10, "case-1"));
+      h.processBothWatermarks(new Watermark(millis(69)));
+      h.processBothWatermarks(new Watermark(millis(70)));
+      direct = signals(h).stream().map(SuppressionSignal::getState).toList();
+    }
+    assertThat(direct).containsExactly(SuppressionState.SUPPRESS, SuppressionState.RELEASE);
+
+    OperatorSubtaskState snapshot;
+    try (var h = new JourneyHarness(
+        new JourneyOperator(function(RULES, 20)).withFarTimers(Duration.ofMinutes(1)), KEYS)) {
+      h.setStateBackend(new EmbeddedRocksDBStateBackend());
+      h.open();
+      openIssue(h, event("e1", "issue.opened", "c1", 10, "case-1"));
+      h.processBothWatermarks(new Watermark(millis(10)));
+      assertThat(signals(h)).extracting(SuppressionSignal::getState)
+          .containsExactly(SuppressionState.SUPPRESS);
+      snapshot = h.snapshot(1L, 1L);
+    }
+    try (var h = new JourneyHarness(
+        new JourneyOperator(function(RULES, 20)).withFarTimers(Duration.ofMinutes(1)), KEYS)) {
+      h.setStateBackend(new EmbeddedRocksDBStateBackend());
+      h.initializeState(snapshot);
+      h.open();
+      h.processBothWatermarks(new Watermark(millis(69)));
+      assertThat(signals(h)).as("not before its end").isEmpty();
+      h.processBothWatermarks(new Watermark(millis(70)));
+      SuppressionSignal release = signals(h).get(0);
+      assertThat(release.getState()).isEqualTo(SuppressionState.RELEASE);
+      assertThat(release.getAt()).isEqualTo(at(70));
+    }
+  }
+
   @Test
   void inputsOnTheHeapNeedNoTimerAndKeepTheirPlaceAmongTheTimers() throws Exception {
     try (var h = harness(20)) {
