@@ -2,7 +2,9 @@ package io.journeyflow.jobs.operators;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -30,8 +32,9 @@ import org.apache.flink.streaming.api.operators.Triggerable;
  * the task thread, into every checkpoint's synchronous part. A keyed operator keeps about one
  * timer per customer with something pending (a rule's window end, a journey's abandonment check),
  * most of them an hour or days ahead, so at a million customers that write took most of the
- * task's time. Here a far timer is one append to a list in keyed state (on RocksDB a merge, no
- * read, checkpointed incrementally), plus one Flink timer per bucket and key group.
+ * task's time. Here a far timer is one entry of a list on the heap; at each checkpoint each
+ * list is appended to keyed state at once (on RocksDB a merge, no read,
+ * checkpointed incrementally). Each list has one Flink timer.
  *
  * <p>Each key group has a key of its own, {@code "\0timers-<n>"} (the first such key in that key
  * group), holding one list per bucket of the timers due in it, with their customer: a list and
@@ -63,6 +66,11 @@ final class FarTimers implements TimerService {
   /** The key of each key group of {@link #range}, by its offset in the range. */
   private final String[] groupKeys;
   private final InternalListState<String, Long, Tuple2<Long, String>> waiting;
+  /**
+   * Timers registered since the last {@link #flush}, by list time and key group offset: one
+   * append per list and checkpoint instead of one per timer (and no switch of keys per timer).
+   */
+  private final Map<Long, Map<Integer, List<Tuple2<Long, String>>>> held = new HashMap<>();
 
   /**
    * {@code timers}: the operator's Flink timer service (its own timers fire through it as
@@ -129,33 +137,71 @@ final class FarTimers implements TimerService {
       return;
     }
     String customer = (String) keys.getCurrentKey();
-    int group = KeyGroupRangeAssignment.assignToKeyGroup(customer, maxParallelism);
-    keys.setCurrentKey(groupKeys[group - range.getStartKeyGroup()]);
-    try {
-      waiting.setCurrentNamespace(fireAt);
-      waiting.add(Tuple2.of(time, customer));
+    int offset = KeyGroupRangeAssignment.assignToKeyGroup(customer, maxParallelism)
+        - range.getStartKeyGroup();
+    List<Tuple2<Long, String>> list = held
+        .computeIfAbsent(fireAt, t -> new HashMap<>())
+        .get(offset);
+    if (list == null) {
+      // The first timer of this list since the last checkpoint: make sure its Flink timer exists
+      // (Flink keeps one per key and time however often it is registered).
+      list = new ArrayList<>();
+      held.get(fireAt).put(offset, list);
+      keys.setCurrentKey(groupKeys[offset]);
       timers.registerEventTimeTimer(VoidNamespace.INSTANCE, fireAt);
-    } catch (Exception e) {
-      throw new IllegalStateException("could not keep a timer at " + time + " in keyed state", e);
-    } finally {
       keys.setCurrentKey(customer);
+    }
+    list.add(Tuple2.of(time, customer));
+  }
+
+  /**
+   * Writes the timers collected on the heap since the last call to their lists in keyed state,
+   * one append per list: called by the operator's {@code snapshotState}, before the keyed state
+   * backend takes its snapshot, so every checkpoint and savepoint holds them.
+   */
+  void flush() throws Exception {
+    if (held.isEmpty()) {
+      return;
+    }
+    Object current = keys.getCurrentKey();
+    for (Map.Entry<Long, Map<Integer, List<Tuple2<Long, String>>>> at : held.entrySet()) {
+      for (Map.Entry<Integer, List<Tuple2<Long, String>>> list : at.getValue().entrySet()) {
+        keys.setCurrentKey(groupKeys[list.getKey()]);
+        waiting.setCurrentNamespace(at.getKey());
+        waiting.addAll(list.getValue());
+      }
+    }
+    held.clear();
+    if (current != null) {
+      keys.setCurrentKey(current);
     }
   }
 
   /**
    * The list timer at {@code fireAt} of the current key ({@link #owns} it) fired: its timers
-   * become Flink timers of their customers.
+   * (in keyed state and on the heap) become Flink timers of their customers.
    */
   void fire(long fireAt) throws Exception {
     Object groupKey = keys.getCurrentKey();
-    waiting.setCurrentNamespace(fireAt);
-    Iterable<Tuple2<Long, String>> due = waiting.get();
-    if (due == null) {
-      return;
-    }
     List<Tuple2<Long, String>> moving = new ArrayList<>();
-    due.forEach(moving::add);
-    waiting.clear();
+    waiting.setCurrentNamespace(fireAt);
+    Iterable<Tuple2<Long, String>> stored = waiting.get();
+    if (stored != null) {
+      stored.forEach(moving::add);
+      waiting.clear();
+    }
+    Map<Integer, List<Tuple2<Long, String>>> heldAt = held.get(fireAt);
+    if (heldAt != null) {
+      List<Tuple2<Long, String>> onHeap = heldAt.remove(
+          KeyGroupRangeAssignment.assignToKeyGroup(groupKey, maxParallelism)
+              - range.getStartKeyGroup());
+      if (onHeap != null) {
+        moving.addAll(onHeap);
+      }
+      if (heldAt.isEmpty()) {
+        held.remove(fireAt);
+      }
+    }
     for (Tuple2<Long, String> timer : moving) {
       keys.setCurrentKey(timer.f1);
       timers.registerEventTimeTimer(VoidNamespace.INSTANCE, timer.f0);

@@ -47,6 +47,7 @@ public final class FastRuleOperator extends KeyedProcessOperator<String, Custome
 
   @Override
   public void snapshotState(StateSnapshotContext context) throws Exception {
+    far.flush(); // before the keyed state backend's snapshot, which follows this method
     super.snapshotState(context);
     ((FastRuleFunction) userFunction).eventBuffer().snapshot();
   }

@@ -85,6 +85,7 @@ public final class JourneyOperator
 
   @Override
   public void snapshotState(StateSnapshotContext context) throws Exception {
+    far.flush(); // before the keyed state backend's snapshot, which follows this method
     super.snapshotState(context);
     ((JourneyFunction) userFunction).inputBuffer().snapshot();
   }

@@ -247,9 +247,9 @@ class JourneyFunctionTest {
       // Only the recent events and their count, the context (when the journey started), when
       // the follow-up ends, and the decision state remain; in it the send history (for caps),
       // when the rule last acted (for re-entry) and the sent action's repeat-contact follow-up.
-      // The max-duration timer finds nothing to release; until the watermark nears it, it waits
-      // in a list of far timers (FarTimers), the sixth entry.
-      assertThat(h.numKeyedStateEntries()).isEqualTo(6);
+      // The max-duration timer finds nothing to release (until the watermark nears it, it waits
+      // in a far-timer list on the heap, in keyed state from the next checkpoint on).
+      assertThat(h.numKeyedStateEntries()).isEqualTo(5);
       DecisionState left = decisionState(h).value();
       assertThat(left.getOpenSuppressions()).isEmpty();
       assertThat(left.getOpenedBy()).isEmpty();
@@ -1269,9 +1269,8 @@ class JourneyFunctionTest {
       h.feedEvent(new StreamRecord<>(consent, millis(1)));
       openIssue(h, event("e1", "issue.opened", "c1", 10, "case-1"));
       h.processBothWatermarks(new Watermark(millis(10)));
-      // Recent events and their count, timer checks, the context, the decision state and the
-      // list of far timers (FarTimers) holding the suppression's end.
-      assertThat(h.numKeyedStateEntries()).isEqualTo(7);
+      // Recent events and their count, timer checks, the context and the decision state.
+      assertThat(h.numKeyedStateEntries()).isEqualTo(6);
 
       h.feedEvent(new StreamRecord<>(event("x", "customer.erase", "c1", 20), millis(20)));
       // A match that began before the erasure completes afterwards.
@@ -1283,9 +1282,8 @@ class JourneyFunctionTest {
       ErasureConfirmation confirmation = h.getSideOutput(ERASURES).poll().getValue();
       assertThat(confirmation.getCustomerId()).isEqualTo("c1");
       assertThat(confirmation.getRemoved()).contains("profile", "open-suppressions", "sends");
-      // Nothing of the customer is left but the tombstone and pending timers' no-ops (as Flink
-      // timers, and the far one in its list until the watermark nears it).
-      assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+      // Nothing of the customer is left but the tombstone (and pending timers' no-ops).
+      assertThat(h.numKeyedStateEntries()).isEqualTo(1);
       h.processBothWatermarks(new Watermark(millis(10_000)));
       assertThat(h.numKeyedStateEntries()).isEqualTo(1);
       assertThat(signals(h)).extracting(SuppressionSignal::getState)
