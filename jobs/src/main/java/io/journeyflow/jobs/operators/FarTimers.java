@@ -34,7 +34,8 @@ import org.apache.flink.streaming.api.operators.Triggerable;
  * most of them an hour or days ahead, so at a million customers that write took most of the
  * task's time. Here a far timer is one entry of a list on the heap; at each checkpoint each
  * list is appended to keyed state at once (on RocksDB a merge, no read,
- * checkpointed incrementally). Each list has one Flink timer.
+ * checkpointed incrementally); without checkpoints they stay on the heap until they fire (as
+ * many entries as there would have been heap timers). Each list has one Flink timer.
  *
  * <p>Each key group has a key of its own, {@code "\0timers-<n>"} (the first such key in that key
  * group), holding one list per bucket of the timers due in it, with their customer: a list and
