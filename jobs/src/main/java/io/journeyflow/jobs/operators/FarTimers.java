@@ -1,6 +1,6 @@
 package io.journeyflow.jobs.operators;
 
-import java.time.Duration;
+import io.journeyflow.jobs.config.JobOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +19,7 @@ import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.internal.InternalListState;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.streaming.api.operators.Triggerable;
@@ -56,7 +57,7 @@ final class FarTimers implements TimerService {
   private static final String USER_TIMERS = "user-timers";
   private static final String KEY_PREFIX = "\0timers-";
   /** {@code journeyflow.timers.far-bucket}'s default. */
-  static final long DEFAULT_BUCKET = Duration.ofMinutes(1).toMillis();
+  static final long DEFAULT_BUCKET = JobOptions.FAR_TIMER_BUCKET.defaultValue().toMillis();
 
   private final KeyContext keys;
   private final InternalTimerService<VoidNamespace> timers;
@@ -75,7 +76,7 @@ final class FarTimers implements TimerService {
 
   /**
    * {@code timers}: the operator's Flink timer service (its own timers fire through it as
-   * always; the lists' timers fire with a key of {@link #owns} and go to {@link #fire}).
+   * always; the lists' timers fire with a key of {@link #owns} and go to {@link #fired}).
    */
   @SuppressWarnings("unchecked")
   FarTimers(KeyContext keys, KeyedStateBackend<String> backend,
@@ -140,14 +141,14 @@ final class FarTimers implements TimerService {
     String customer = (String) keys.getCurrentKey();
     int offset = KeyGroupRangeAssignment.assignToKeyGroup(customer, maxParallelism)
         - range.getStartKeyGroup();
-    List<Tuple2<Long, String>> list = held
-        .computeIfAbsent(fireAt, t -> new HashMap<>())
-        .get(offset);
+    Map<Integer, List<Tuple2<Long, String>>> lists =
+        held.computeIfAbsent(fireAt, t -> new HashMap<>());
+    List<Tuple2<Long, String>> list = lists.get(offset);
     if (list == null) {
       // The first timer of this list since the last checkpoint: make sure its Flink timer exists
       // (Flink keeps one per key and time however often it is registered).
       list = new ArrayList<>();
-      held.get(fireAt).put(offset, list);
+      lists.put(offset, list);
       keys.setCurrentKey(groupKeys[offset]);
       timers.registerEventTimeTimer(VoidNamespace.INSTANCE, fireAt);
       keys.setCurrentKey(customer);
@@ -179,10 +180,19 @@ final class FarTimers implements TimerService {
   }
 
   /**
-   * The list timer at {@code fireAt} of the current key ({@link #owns} it) fired: its timers
-   * (in keyed state and on the heap) become Flink timers of their customers.
+   * If {@code timer} is a list's ({@link #owns} its key), moves the list's timers (in keyed state
+   * and on the heap) to Flink timers of their customers and returns true; the operator passes
+   * any other timer on to its function.
    */
-  void fire(long fireAt) throws Exception {
+  boolean fired(InternalTimer<String, VoidNamespace> timer) throws Exception {
+    if (!owns(timer.getKey())) {
+      return false;
+    }
+    fire(timer.getTimestamp());
+    return true;
+  }
+
+  private void fire(long fireAt) throws Exception {
     Object groupKey = keys.getCurrentKey();
     List<Tuple2<Long, String>> moving = new ArrayList<>();
     waiting.setCurrentNamespace(fireAt);

@@ -71,9 +71,7 @@ public final class FastRuleOperator extends KeyedProcessOperator<String, Custome
 
   @Override
   public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-    if (FarTimers.owns(timer.getKey())) {
-      far.fire(timer.getTimestamp());
-    } else {
+    if (!far.fired(timer)) {
       super.onEventTime(timer);
     }
   }

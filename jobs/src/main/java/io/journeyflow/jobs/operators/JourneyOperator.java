@@ -136,8 +136,7 @@ public final class JourneyOperator
 
   @Override
   public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-    if (FarTimers.owns(timer.getKey())) {
-      far.fire(timer.getTimestamp());
+    if (far.fired(timer)) {
       return;
     }
     super.onEventTime(timer); // hand-overs are sent from timers only
